@@ -1,0 +1,85 @@
+// Lint rules that carry the architecture: nx module-boundary tags (STYLE.md §2.1) and a ban on
+// Node/IO imports from the pure core. A wrong import is a lint error, not a review comment.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'tls', 'http', 'https', 'crypto', 'dns', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/*.cjs', '.nx/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints: [
+            {
+              sourceTag: 'type:core',
+              onlyDependOnLibsWithTags: ['type:core'],
+            },
+            {
+              sourceTag: 'platform:neutral',
+              onlyDependOnLibsWithTags: ['platform:neutral'],
+              bannedExternalImports: [
+                ...nodeBuiltins,
+                ...nodeBuiltins.map((m) => `node:${m}`),
+                'node:*',
+                'electron',
+                'lowdb',
+                'lowdb/*',
+                'proper-lockfile',
+                'commander',
+                'ldapts',
+                '@napi-rs/keyring',
+                '@azure/*',
+                '@googleapis/*',
+                'google-auth-library',
+              ],
+            },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', 'type:test'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // libs/core is pure: no Node built-ins (nx's bannedExternalImports does not cover them).
+    files: ['libs/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'libs/core is pure: inject I/O through a port.' })),
+          patterns: [{ group: ['node:*'], message: 'libs/core is pure: inject I/O through a port.' }],
+        },
+      ],
+    },
+  },
+  {
+    // Spec files may use loose typing for fixtures and assertions.
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

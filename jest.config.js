@@ -1,0 +1,44 @@
+// One jest run, two projects: fast unit specs and integration specs that start real servers
+// (slapd, Samba AD DC, keyring daemon, the fake Bitwarden server). Sources are TypeScript ESM,
+// transformed by swc to ES modules; jest runs with --experimental-vm-modules (see package.json).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@dirconn/core/testing$': '<rootDir>/libs/core/src/testing/index.ts',
+    '^@dirconn/core$': '<rootDir>/libs/core/src/index.ts',
+    '^@dirconn/providers$': '<rootDir>/libs/providers/src/index.ts',
+    '^@dirconn/storage$': '<rootDir>/libs/storage/src/index.ts',
+    '^@dirconn/test-support$': '<rootDir>/test-support/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.spec.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.integration\\.spec\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.integration.spec.ts'],
+      testTimeout: 180000,
+    },
+  ],
+};
