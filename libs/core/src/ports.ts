@@ -1,0 +1,61 @@
+/**
+ * Ports: the interfaces core needs from the outside world. Adapters live in libs/storage,
+ * libs/providers and the apps; in-memory fakes ship from `@dirconn/core/testing`.
+ */
+
+/** Structured logger. Implementations must never receive secrets; callers never pass them. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export interface Clock {
+  now(): Date;
+  /** Resolves after `ms` (or rejects with `cancelled` when the signal aborts). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** A minimal HTTP request/response port so core stays free of Node and of any HTTP library. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Per-request timeout in ms. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Sends one request. Resolves for every HTTP status; rejects only for network-level failures
+ * (connection refused/reset, DNS, TLS, timeout) with a DirconnError (`bitwarden.unreachable`) or an
+ * error whose `code` property is a Node system error code.
+ */
+export interface HttpClient {
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Where secrets live: OS keychain, env/file inputs, or plaintext when opted in. */
+export interface SecretStore {
+  get(account: string): Promise<string | null>;
+  set(account: string, value: string): Promise<void>;
+  delete(account: string): Promise<void>;
+  /** Human description for output, e.g. "OS keychain (Secret Service)". */
+  readonly description: string;
+}

@@ -1,0 +1,143 @@
+/**
+ * A SyncPlan is plain data: it can be printed, saved as JSON (`dirconn plan --output`), diffed and
+ * applied later (`dirconn sync --plan`). Produced by the pure `plan()`, consumed by `apply()`.
+ */
+import type { SyncConfig } from '../config/config.js';
+import type { DirectorySnapshot, ReadWarning } from '../model/directory.js';
+import type { ImportRequest } from '../model/import-request.js';
+import type { OrgSnapshot } from '../model/organization.js';
+import type { SyncState } from '../model/state.js';
+
+/** Where the import goes: part of the hash and of the plan's identity. */
+export interface SyncTarget {
+  apiUrl: string;
+  organizationId: string;
+}
+
+/** One-run overrides given by the admin on the command line. */
+export interface PlanOverrides {
+  /** `--allow-removals <n>`: allow up to n removals for this run only. */
+  allowRemovals?: number;
+  /** `--allow-empty`: allow a read with zero users where the last sync had users. */
+  allowEmpty?: boolean;
+  /** Post even when the hash is unchanged (e.g. after a live-org diff shows drift). */
+  ignoreHash?: boolean;
+}
+
+export interface PlanInput {
+  snapshot: DirectorySnapshot;
+  previous: SyncState;
+  sync: SyncConfig;
+  /** The live organization, or null when not read or not readable (Vaultwarden). */
+  org: OrgSnapshot | null;
+  /** Why `org` is null, for the output ("server has no read endpoints", "not requested"). */
+  orgUnavailableReason?: string;
+  target: SyncTarget;
+  now: Date;
+  overrides?: PlanOverrides;
+  /** Batch size for largeImport (2000; tests lower it). */
+  batchSize?: number;
+}
+
+/** A normalised user as it will be sent (directory-side view; `dirconn test` output). */
+export interface PlanUser {
+  externalId: string;
+  email: string;
+  displayName: string;
+  disabled: boolean;
+  deleted: boolean;
+  /** Why a deleted entry is sent as deleted: `directory` (tombstone), `disabled` (removeDisabled), `vanished`. */
+  deletedReason?: 'directory' | 'disabled' | 'vanished';
+}
+
+/** A group after nested-group flattening. */
+export interface PlanGroup {
+  externalId: string;
+  name: string;
+  /** Flattened member user externalIds, in insertion order. */
+  userExternalIds: string[];
+}
+
+export type ChangeKind =
+  | 'invite'
+  | 'link'
+  | 'remove'
+  | 'group-create'
+  | 'group-rename'
+  | 'group-member-add'
+  | 'group-member-remove'
+  | 'email-change'
+  | 'external-id-change'
+  | 'skip';
+
+/** One thing the sync would do to the organization, with the reason. */
+export interface PlannedChange {
+  kind: ChangeKind;
+  /** User or group externalId concerned. */
+  externalId: string;
+  email?: string;
+  group?: string;
+  reason: string;
+}
+
+export type SafetyRule =
+  | 'max-removals'
+  | 'empty-read'
+  | 'user-count-drop'
+  | 'group-count-drop'
+  | 'duplicate-external-id'
+  | 'incomplete-read'
+  | 'overwrite-with-batches';
+
+export interface SafetyCheck {
+  rule: SafetyRule;
+  passed: boolean;
+  message: string;
+  /** How to allow it once, e.g. "--allow-removals 12". */
+  override?: string;
+}
+
+export interface PlanSummary {
+  usersInDirectory: number;
+  groupsInDirectory: number;
+  enabledUsers: number;
+  disabledUsers: number;
+  deletedUsers: number;
+  invites: number;
+  links: number;
+  removals: number;
+  groupCreates: number;
+  groupRenames: number;
+  membershipAdds: number;
+  membershipRemovals: number;
+  unchangedMembers: number;
+  unchangedGroups: number;
+  requests: number;
+}
+
+export interface SyncPlan {
+  /** Plan file format version. */
+  version: 1;
+  createdAt: string;
+  target: SyncTarget;
+  /** `live`: changes computed against the organization read from the server; `directory-only` otherwise. */
+  orgView: 'live' | 'directory-only';
+  orgUnavailableReason?: string;
+  readMode: DirectorySnapshot['mode'];
+  users: PlanUser[];
+  groups: PlanGroup[];
+  changes: PlannedChange[];
+  summary: PlanSummary;
+  /** The exact requests that apply() will post, in order. */
+  requests: ImportRequest[];
+  /** Hash of the requests (reference rule). */
+  hash: string;
+  /** True when the hash equals the last successful sync's: apply() posts nothing. */
+  unchanged: boolean;
+  safety: { ok: boolean; removalLimit: number; checks: SafetyCheck[] };
+  warnings: ReadWarning[];
+  /** Fingerprints used by `sync --plan` to refuse a stale plan. */
+  fingerprint: { directory: string; organization: string | null };
+  /** State to save after a successful apply. */
+  nextState: SyncState;
+}

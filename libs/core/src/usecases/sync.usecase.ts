@@ -1,0 +1,247 @@
+/**
+ * The use cases behind `dirconn test`, `plan`, `sync` and `explain` (and the desktop's buttons):
+ * read the directory → read the organization → plan() → safety → apply() → save state → report.
+ * Fail closed: any error before apply leaves the saved state untouched and posts nothing.
+ */
+import { DirconnError, toErrorData } from '../errors.js';
+import type { DirectorySnapshot, ReadProgress, ProviderExplanation } from '../model/directory.js';
+import type { OrgSnapshot } from '../model/organization.js';
+import { EMPTY_SYNC_STATE, type SyncState } from '../model/state.js';
+import { apply } from '../sync/apply.js';
+import { plan as buildPlan } from '../sync/plan.js';
+import type { PlanOverrides, SyncPlan } from '../sync/plan.types.js';
+import { resolveServerUrls } from '../bitwarden/urls.js';
+import type { BitwardenClient } from '../bitwarden/bitwarden-client.js';
+import { createBitwardenClient, createProvider, resolveDirectory, stateScope, type DirectorySetup, type UseCaseDeps } from './session.js';
+import { selectReportedChanges, type RunOutcome, type RunReport } from './run-report.js';
+
+/** Options shared by the read-and-plan use cases. */
+export interface PlanOptions {
+  /** Read everything, ignoring delta cursors (default for `test`). */
+  force?: boolean;
+  overrides?: PlanOverrides;
+  /** Read the live organization (default true when logged in). */
+  readOrganization?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: ReadProgress) => void;
+  /** Batch size override (tests). */
+  batchSize?: number;
+}
+
+/** The result of reading and planning, before anything is posted. */
+export interface PlanResult {
+  plan: SyncPlan;
+  snapshot: DirectorySnapshot;
+  setup: DirectorySetup;
+  scope: string;
+  previous: SyncState;
+  /** True when the plan was made without a Bitwarden login (directory side only). */
+  loggedIn: boolean;
+}
+
+const PLACEHOLDER_ORG = '00000000-0000-0000-0000-000000000000';
+
+/** Decides whether this run may use the delta cursor or must read everything. */
+export function needsFullRead(previous: SyncState, fullSyncIntervalHours: number, now: Date, force: boolean, overwrite: boolean): boolean {
+  if (force || overwrite || previous.cursor === null || previous.cursor === undefined) return true;
+  if (fullSyncIntervalHours <= 0 || previous.lastFullSync === null) return true;
+  const age = now.getTime() - Date.parse(previous.lastFullSync);
+  return !(age >= 0 && age < fullSyncIntervalHours * 3_600_000);
+}
+
+/** Reads the directory (and the organization when possible) and builds the plan. */
+export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { requireLogin: boolean }): Promise<PlanResult & { client: BitwardenClient | null }> {
+  const config = deps.workspace.config;
+  const setup = resolveDirectory(deps, config);
+  let client: BitwardenClient | null = null;
+  try {
+    client = await createBitwardenClient(deps);
+  } catch (error) {
+    if (options.requireLogin || !DirconnError.is(error) || error.code !== 'auth.not-logged-in') throw error;
+  }
+  const organizationId = client?.organizationId ?? null;
+  const scope = stateScope(organizationId, setup);
+  const previous = { ...EMPTY_SYNC_STATE, ...deps.workspace.getState(scope) };
+  const provider = await createProvider(deps, setup);
+  const now = deps.clock.now();
+  const full = needsFullRead(previous, setup.sync.fullSyncIntervalHours, now, options.force ?? false, setup.sync.overwriteExisting);
+  const readOptions = {
+    force: full,
+    users: setup.sync.users,
+    groups: setup.sync.groups,
+    ...(full ? {} : { since: previous.cursor }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  const snapshot = await provider.read(readOptions);
+
+  let org: OrgSnapshot | null = null;
+  let orgUnavailableReason: string | undefined;
+  if (client === null) {
+    orgUnavailableReason = 'not logged in to a Bitwarden organization';
+  } else if (options.readOrganization === false) {
+    orgUnavailableReason = 'organization not read for this command';
+  } else {
+    org = await client.readOrganization(options.signal);
+    if (org === null) orgUnavailableReason = 'the server has no read endpoints (e.g. Vaultwarden): showing the directory-side view';
+  }
+  const urls = resolveServerUrls(config.server);
+  const planInput = {
+    snapshot,
+    previous,
+    sync: setup.sync,
+    org,
+    target: { apiUrl: urls.api, organizationId: organizationId ?? PLACEHOLDER_ORG },
+    now,
+    ...(orgUnavailableReason !== undefined ? { orgUnavailableReason } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+  };
+  let plan = await buildPlan(planInput);
+  if (plan.unchanged && plan.orgView === 'live' && hasPendingChanges(plan)) {
+    // The request is what we sent last time, yet the organization differs from it (skipped invites,
+    // manual edits, a seat overrun): post again instead of trusting the cache (users-voice §1.4).
+    plan = await buildPlan({ ...planInput, overrides: { ...(options.overrides ?? {}), ignoreHash: true } });
+    plan.warnings.push({ code: 'sync.drift', message: 'The organization differs from the last sync although the directory did not change; the import will be sent again to correct it.' });
+  }
+  return { plan, snapshot, setup, scope, previous, loggedIn: client !== null, client };
+}
+
+function hasPendingChanges(plan: SyncPlan): boolean {
+  return plan.changes.some((c) => c.kind !== 'skip' && c.kind !== 'email-change' && c.kind !== 'external-id-change');
+}
+
+/** Outcome of `sync` (also returned for dry runs). */
+export interface SyncResult {
+  outcome: RunOutcome;
+  plan: SyncPlan;
+  requestsPosted: number;
+  report: RunReport;
+}
+
+export interface SyncOptions extends PlanOptions {
+  dryRun?: boolean;
+  /** A reviewed plan (`sync --plan plan.json`): applied only if nothing changed since it was made. */
+  reviewedPlan?: SyncPlan;
+  command?: string;
+}
+
+/** `dirconn sync`: read, plan, check safety, apply, save state, report. */
+export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Promise<SyncResult> {
+  const started = deps.clock.now();
+  const command = options.command ?? (options.dryRun ? 'sync --dry-run' : 'sync');
+  let prepared: Awaited<ReturnType<typeof preparePlan>> | undefined;
+  try {
+    prepared = await preparePlan(deps, { ...options, requireLogin: !options.dryRun });
+    const { plan, client } = prepared;
+    if (options.reviewedPlan) assertPlanStillValid(options.reviewedPlan, plan);
+    if (options.dryRun) {
+      const report = await finishReport(deps, { command, started, outcome: 'dry-run', prepared, posted: 0, error: null });
+      return { outcome: 'dry-run', plan, requestsPosted: 0, report };
+    }
+    if (!plan.safety.ok) {
+      throw new DirconnError('sync.safety-stop', safetyMessage(plan), {
+        hint: safetyHint(plan),
+        details: { checks: plan.safety.checks.filter((c) => !c.passed), removals: plan.changes.filter((c) => c.kind === 'remove') },
+      });
+    }
+    if (client === null) throw new DirconnError('auth.not-logged-in', 'You are not logged in to a Bitwarden organization.', { hint: 'Run "dirconn login".' });
+    const applied = await apply(plan, { poster: client, ...(options.signal ? { signal: options.signal } : {}) });
+    await deps.workspace.saveState(prepared.scope, plan.nextState);
+    const outcome: RunOutcome = applied.skipped ? 'unchanged' : 'synced';
+    const report = await finishReport(deps, { command, started, outcome, prepared, posted: applied.posted, error: null });
+    return { outcome, plan, requestsPosted: applied.posted, report };
+  } catch (error) {
+    const outcome: RunOutcome = DirconnError.is(error) && error.code === 'sync.safety-stop' ? 'safety-stop' : 'failed';
+    await finishReport(deps, { command, started, outcome, prepared, posted: postedSoFar(error), error }).catch((reportError: unknown) => {
+      deps.logger.warn('Could not write the run report', { error: toErrorData(reportError).message });
+    });
+    throw error;
+  }
+}
+
+function postedSoFar(error: unknown): number {
+  if (DirconnError.is(error) && typeof error.details === 'object' && error.details !== null) {
+    const applied = (error.details as { appliedRequests?: unknown }).appliedRequests;
+    if (typeof applied === 'number') return applied;
+  }
+  return 0;
+}
+
+/** Refuses a reviewed plan when the directory, the organization or the requests changed since. */
+export function assertPlanStillValid(reviewed: SyncPlan, current: SyncPlan): void {
+  const changed: string[] = [];
+  if (reviewed.target.organizationId !== current.target.organizationId || reviewed.target.apiUrl !== current.target.apiUrl) changed.push('the target organization or server');
+  if (reviewed.fingerprint.directory !== current.fingerprint.directory) changed.push('the directory (users, groups or memberships)');
+  if (reviewed.fingerprint.organization !== current.fingerprint.organization) changed.push('the organization (members or groups)');
+  if (reviewed.hash !== current.hash) changed.push('the import requests');
+  if (changed.length > 0) {
+    throw new DirconnError('sync.plan-stale', `The saved plan is out of date: ${changed.join(', ')} changed since it was made (${reviewed.createdAt}).`, {
+      hint: 'Make and review a new plan with "dirconn plan --output plan.json", then run "dirconn sync --plan plan.json".',
+      details: { changed },
+    });
+  }
+}
+
+function safetyMessage(plan: SyncPlan): string {
+  const failed = plan.safety.checks.filter((c) => !c.passed);
+  return `Safety stop: nothing was sent to Bitwarden.\n${failed.map((c) => `  - ${c.message}`).join('\n')}`;
+}
+
+function safetyHint(plan: SyncPlan): string {
+  const overrides = plan.safety.checks.filter((c) => !c.passed && c.override).map((c) => c.override as string);
+  const parts = ['Review the plan with "dirconn plan".'];
+  if (overrides.length > 0) parts.push(`If it is intended, run once with ${overrides.join(' ')}`);
+  parts.push('or change the limits with "dirconn config sync.maxRemovals <n>" / "dirconn config sync.maxRemovalPercent <p>".');
+  return parts.join(' ');
+}
+
+async function finishReport(
+  deps: UseCaseDeps,
+  args: { command: string; started: Date; outcome: RunOutcome; prepared: PlanResult | undefined; posted: number; error: unknown },
+): Promise<RunReport> {
+  const finished = deps.clock.now();
+  const plan = args.prepared?.plan;
+  const selected = plan ? selectReportedChanges(plan.changes) : { changes: [], truncated: false };
+  const report: RunReport = {
+    id: deps.newId ? deps.newId() : `${finished.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    command: args.command,
+    startedAt: args.started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - args.started.getTime(),
+    outcome: args.outcome,
+    directory: deps.workspace.config.directory,
+    organizationId: plan && plan.target.organizationId !== PLACEHOLDER_ORG ? plan.target.organizationId : null,
+    readMode: args.prepared?.snapshot.mode ?? null,
+    orgView: plan?.orgView ?? null,
+    summary: plan?.summary ?? null,
+    requestsPosted: args.posted,
+    changes: selected.changes,
+    changesTruncated: selected.truncated,
+    warnings: plan?.warnings ?? [],
+    safety: plan?.safety ?? null,
+    stats: args.prepared?.snapshot.stats ?? {},
+    error: args.error === null ? null : toErrorData(args.error),
+  };
+  await deps.workspace.writeReport(report);
+  return report;
+}
+
+/** `dirconn test`: the directory side of a sync (no Bitwarden call needed). */
+export async function runTest(deps: UseCaseDeps, options: PlanOptions & { last?: boolean } = {}): Promise<PlanResult> {
+  const prepared = await preparePlan(deps, { ...options, force: !options.last, readOrganization: false, requireLogin: false });
+  return prepared;
+}
+
+/** `dirconn plan`: what the sync would do against the live organization. */
+export async function runPlan(deps: UseCaseDeps, options: PlanOptions = {}): Promise<PlanResult> {
+  return preparePlan(deps, { ...options, requireLogin: false });
+}
+
+/** `dirconn explain <query>`: the provider's view plus what the next sync does to the subject. */
+export async function runExplain(deps: UseCaseDeps, query: string, options: PlanOptions = {}): Promise<{ provider: ProviderExplanation | null; plan: SyncPlan; query: string }> {
+  const prepared = await preparePlan(deps, { ...options, requireLogin: false });
+  const provider = await createProvider(deps, prepared.setup);
+  const explanation = provider.explain ? await provider.explain(query, options.signal) : null;
+  return { provider: explanation, plan: prepared.plan, query };
+}
