@@ -26,19 +26,18 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };
 
-export default {
-  projects: [
-    {
-      ...common,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.spec.ts'],
-      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.integration\\.spec\\.ts$'],
-    },
-    {
-      ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.integration.spec.ts'],
-      testTimeout: 180000,
-    },
-  ],
+export const unit = {
+  ...common,
+  displayName: 'unit',
+  testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.spec.ts'],
+  testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.integration\\.spec\\.ts$'],
 };
+
+export const integration = {
+  ...common,
+  displayName: 'integration',
+  testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.integration.spec.ts'],
+  testTimeout: 180000,
+};
+
+export default { projects: [unit, integration] };

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies (Node 22 comes with them as the node@22 devDependency) and builds
+# every package. Idempotent; used by the demo and the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "==> build (tsc -b, Node $(npx node --version))" >&2
+npx tsc -b tsconfig.check.json
