@@ -56,6 +56,11 @@ export interface PlanGroup {
   name: string;
   /** Flattened member user externalIds, in insertion order. */
   userExternalIds: string[];
+  /**
+   * ExternalIds of the direct child groups found in the read (list order); absent when there are
+   * none. Informational (`dirconn explain` nesting paths); not sent to the server.
+   */
+  childGroupExternalIds?: string[];
 }
 
 export type ChangeKind =

@@ -1,0 +1,18 @@
+/** `dirconn logout`: forget the organization API key (the directory configuration stays). */
+import { Command } from 'commander';
+import { CLIENT_SECRET_ACCOUNT } from '@dirconn/core';
+import type { CliContext } from '../context.js';
+
+export function logoutCommand(ctx: CliContext): Command {
+  return new Command('logout').description('Forget the organization API key (keeps the directory settings)').action(async () => {
+    await ctx.withWorkspace('logout', async (workspace) => {
+      const wasLoggedIn = workspace.data.auth.clientId !== null;
+      await ctx.secrets(workspace).delete(CLIENT_SECRET_ACCOUNT);
+      await workspace.update((data) => {
+        data.auth.clientId = null;
+        data.auth.organizationId = null;
+      });
+      ctx.output().result({ loggedOut: true, wasLoggedIn }, (r) => (r.wasLoggedIn ? 'You have logged out.' : 'You were not logged in.'));
+    });
+  });
+}

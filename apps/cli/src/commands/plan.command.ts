@@ -1,0 +1,36 @@
+/** `dirconn plan`: what a sync would change in the organization, reviewable and savable. */
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { DirconnError, runPlan } from '@dirconn/core';
+import type { CliContext } from '../context.js';
+import { renderPlan } from '../render.js';
+import { nonNegativeInt, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
+
+export function planCommand(ctx: CliContext): Command {
+  return new Command('plan')
+    .description('Compare the directory with the live organization and show exactly what a sync would do')
+    .option('-o, --output <file>', 'also save the plan as JSON, to apply later with "dirconn sync --plan <file>"')
+    .option('--allow-removals <n>', 'allow up to n removals in this plan (overrides the limits once)', nonNegativeInt)
+    .option('--allow-empty', 'allow a directory read with no users although the last sync had users')
+    .option('--force', 'read the whole directory (ignore delta cursors)')
+    .addHelpText('after', '\nExamples:\n  $ dirconn plan\n  $ dirconn plan --output plan.json && dirconn sync --plan plan.json\n  $ dirconn plan --json | jq \'.changes[] | select(.kind=="remove")\'\n')
+    .action(async (options: OverrideFlags & { output?: string; force?: boolean }) => {
+      await ctx.withWorkspace('plan', async (workspace) => {
+        const result = await runPlan(ctx.deps(workspace), {
+          force: options.force === true,
+          overrides: overridesFrom(options),
+          signal: ctx.abort.signal,
+          onProgress: progressReporter(ctx),
+        });
+        if (options.output) {
+          try {
+            writeFileSync(options.output, `${JSON.stringify(result.plan, null, 2)}\n`, { mode: 0o600 });
+          } catch (error) {
+            throw new DirconnError('usage', `Cannot write the plan to ${options.output}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
+          }
+          ctx.output().info(`Plan saved to ${options.output}. Apply it with "dirconn sync --plan ${options.output}".`);
+        }
+        ctx.output().result(result.plan, (plan) => renderPlan(plan, ctx.output()));
+      });
+    });
+}

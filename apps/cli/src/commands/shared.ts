@@ -1,0 +1,58 @@
+/** Small helpers shared by commands: option parsers, progress wiring, reading plan files. */
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import { DirconnError, type ReadProgress, type SyncPlan } from '@dirconn/core';
+import type { CliContext } from '../context.js';
+
+/** commander parser for a non-negative whole number. */
+export function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number (0 or more).');
+  return Number.parseInt(value, 10);
+}
+
+/** Progress callback printing on stderr at most every 250 ms. */
+export function progressReporter(ctx: CliContext): (p: ReadProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 250) return;
+    last = now;
+    ctx.output().progress(`Reading ${p.phase}: ${p.count}${p.total ? `/${p.total}` : ''}…`);
+  };
+}
+
+/** Loads a plan saved by `dirconn plan --output`. */
+export function readPlanFile(path: string): SyncPlan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DirconnError('usage', `Cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, {
+      hint: 'Save a plan first with "dirconn plan --output plan.json".',
+    });
+  }
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    throw new DirconnError('usage', `The plan file ${path} is not valid JSON.`, { hint: 'Save a plan with "dirconn plan --output plan.json".' });
+  }
+  const candidate = plan as Partial<SyncPlan>;
+  if (candidate.version !== 1 || !Array.isArray(candidate.requests) || typeof candidate.hash !== 'string' || typeof candidate.fingerprint !== 'object') {
+    throw new DirconnError('usage', `The file ${path} is not a dirconn plan (version 1).`, { hint: 'Save a plan with "dirconn plan --output plan.json".' });
+  }
+  return candidate as SyncPlan;
+}
+
+/** Options shared by plan and sync for one-run safety overrides. */
+export interface OverrideFlags {
+  allowRemovals?: number;
+  allowEmpty?: boolean;
+}
+
+export function overridesFrom(flags: OverrideFlags) {
+  return {
+    ...(flags.allowRemovals !== undefined ? { allowRemovals: flags.allowRemovals } : {}),
+    ...(flags.allowEmpty ? { allowEmpty: true } : {}),
+  };
+}

@@ -1,0 +1,43 @@
+/** `dirconn sync`: read, plan, check safety, send, remember. */
+import { Command } from 'commander';
+import { runSync } from '@dirconn/core';
+import type { CliContext } from '../context.js';
+import { renderPlan } from '../render.js';
+import { nonNegativeInt, overridesFrom, progressReporter, readPlanFile, type OverrideFlags } from './shared.js';
+
+export function syncCommand(ctx: CliContext): Command {
+  return new Command('sync')
+    .description('Sync the directory into the Bitwarden organization')
+    .option('-n, --dry-run', 'show what would change, send nothing (same as "dirconn plan")')
+    .option('--plan <file>', 'apply a plan saved by "dirconn plan --output", only if nothing changed since')
+    .option('--allow-removals <n>', 'allow up to n removals in this run (overrides the limits once)', nonNegativeInt)
+    .option('--allow-empty', 'allow a directory read with no users although the last sync had users')
+    .option('--force', 'read the whole directory (ignore delta cursors)')
+    .addHelpText('after', '\nExamples:\n  $ dirconn sync --dry-run\n  $ dirconn sync\n  $ dirconn sync --allow-removals 40   # after reviewing "dirconn plan"\n  $ dirconn --json sync > last-run.json\n')
+    .action(async (options: OverrideFlags & { dryRun?: boolean; plan?: string; force?: boolean }) => {
+      const reviewedPlan = options.plan ? readPlanFile(options.plan) : undefined;
+      await ctx.withWorkspace('sync', async (workspace) => {
+        const result = await runSync(ctx.deps(workspace), {
+          dryRun: options.dryRun === true,
+          force: options.force === true,
+          overrides: overridesFrom(options),
+          signal: ctx.abort.signal,
+          onProgress: progressReporter(ctx),
+          ...(reviewedPlan ? { reviewedPlan } : {}),
+        });
+        const out = ctx.output();
+        out.result(
+          { outcome: result.outcome, requestsPosted: result.requestsPosted, summary: result.plan.summary, plan: result.plan, report: result.report.id },
+          () => {
+            if (result.outcome === 'dry-run') return `${renderPlan(result.plan, out)}\n\nDry run: nothing was sent.`;
+            const s = result.plan.summary;
+            const head =
+              result.outcome === 'unchanged'
+                ? 'Nothing to do: the directory has not changed since the last successful sync.'
+                : `Syncing complete. Sent ${result.requestsPosted} request(s).`;
+            return `${out.style('green', head)}\nSynced ${s.groupsInDirectory} group(s) and ${s.usersInDirectory} user(s): ${s.invites} invite(s), ${s.removals} removal(s).`;
+          },
+        );
+      });
+    });
+}

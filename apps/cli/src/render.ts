@@ -1,0 +1,89 @@
+/** Human renderings of plans, test results and reports. */
+import type { PlannedChange, RunReport, SyncPlan } from '@dirconn/core';
+import { table, type Output } from './output.js';
+
+const KIND_LABEL: Record<PlannedChange['kind'], string> = {
+  invite: 'invite',
+  link: 'link',
+  remove: 'REMOVE',
+  'group-create': 'create group',
+  'group-rename': 'rename group',
+  'group-member-add': 'add to group',
+  'group-member-remove': 'remove from group',
+  'email-change': 'EMAIL CHANGE',
+  'external-id-change': 'ID CHANGE',
+  skip: 'skip',
+};
+
+/** The directory side: who and what would sync (`dirconn test`). */
+export function renderDirectorySide(plan: SyncPlan, out: Output, limit = 200): string {
+  const lines: string[] = [];
+  const enabled = plan.users.filter((u) => !u.deleted && !u.disabled);
+  const disabled = plan.users.filter((u) => u.disabled && !u.deleted);
+  const deleted = plan.users.filter((u) => u.deleted);
+  const section = (title: string, rows: string[]) => {
+    lines.push(out.style('bold', `${title} (${rows.length})`));
+    for (const row of rows.slice(0, limit)) lines.push(`  ${row}`);
+    if (rows.length > limit) lines.push(`  … and ${rows.length - limit} more (use --json for all)`);
+  };
+  section('Users', enabled.map((u) => `${u.email}  ${out.style('dim', u.externalId)}`));
+  section('Disabled users', disabled.map((u) => `${u.email}  ${out.style('dim', u.externalId)}`));
+  section('Deleted users', deleted.map((u) => `${u.email}  ${out.style('dim', `${u.externalId} (${u.deletedReason ?? 'directory'})`)}`));
+  section('Groups', plan.groups.map((g) => `${g.name}  ${out.style('dim', `${g.userExternalIds.length} member(s)`)}`));
+  renderWarnings(plan, out, lines);
+  return lines.join('\n');
+}
+
+/** What the sync would change (`dirconn plan`, `sync --dry-run`). */
+export function renderPlan(plan: SyncPlan, out: Output, limit = 200): string {
+  const lines: string[] = [];
+  const s = plan.summary;
+  lines.push(out.style('bold', 'Plan'));
+  if (plan.orgView === 'live') lines.push('  Compared with the live organization.');
+  else lines.push(out.style('yellow', `  Directory-side view only: ${plan.orgUnavailableReason ?? 'organization not read'}.`));
+  lines.push(`  Directory: ${s.usersInDirectory} user(s) (${s.enabledUsers} enabled, ${s.disabledUsers} disabled, ${s.deletedUsers} deleted), ${s.groupsInDirectory} group(s); read: ${plan.readMode}`);
+  lines.push(
+    `  Changes:   ${s.invites} invite(s), ${s.links} link(s), ${s.removals} removal(s), ${s.groupCreates} new group(s), ${s.groupRenames} renamed, ` +
+      `${s.membershipAdds} membership addition(s), ${s.membershipRemovals} membership removal(s)`,
+  );
+  lines.push(`  Unchanged: ${s.unchangedMembers} member(s), ${s.unchangedGroups} group(s)`);
+  lines.push(`  Requests:  ${plan.unchanged ? 'none (same as the last successful sync)' : `${s.requests} import request(s)`}`);
+  const interesting = plan.changes;
+  if (interesting.length > 0) {
+    lines.push('');
+    const rows = interesting.slice(0, limit).map((c) => [KIND_LABEL[c.kind], c.email ?? c.externalId, c.group ?? '', c.reason]);
+    lines.push(table(['ACTION', 'WHO', 'GROUP', 'REASON'], rows));
+    if (interesting.length > limit) lines.push(`… and ${interesting.length - limit} more change(s) (use --json or --output for all)`);
+  }
+  lines.push('');
+  lines.push(out.style('bold', 'Safety'));
+  lines.push(`  Removal limit for this run: ${plan.safety.removalLimit}`);
+  for (const check of plan.safety.checks) {
+    lines.push(`  ${check.passed ? out.style('green', 'ok  ') : out.style('red', 'STOP')} ${check.message}${!check.passed && check.override ? ` (allow once: ${check.override})` : ''}`);
+  }
+  renderWarnings(plan, out, lines);
+  return lines.join('\n');
+}
+
+function renderWarnings(plan: SyncPlan, out: Output, lines: string[]): void {
+  if (plan.warnings.length === 0) return;
+  lines.push('');
+  lines.push(out.style('yellow', `Warnings (${plan.warnings.length})`));
+  for (const w of plan.warnings) lines.push(`  - ${w.message}`);
+}
+
+/** One run report. */
+export function renderReport(report: RunReport, out: Output): string {
+  const lines = [
+    `${out.style('bold', report.startedAt)}  ${report.command}  → ${report.outcome}  (${(report.durationMs / 1000).toFixed(1)} s)`,
+  ];
+  if (report.summary) {
+    const s = report.summary;
+    lines.push(`  ${s.usersInDirectory} user(s), ${s.groupsInDirectory} group(s); ${s.invites} invite(s), ${s.removals} removal(s), ${s.requests} request(s) planned, ${report.requestsPosted} posted`);
+  }
+  for (const c of report.changes.filter((c) => c.kind === 'remove')) lines.push(`  removed: ${c.email ?? c.externalId} (${c.reason})`);
+  for (const w of report.warnings) lines.push(`  warning: ${w.message}`);
+  if (report.safety && !report.safety.ok) for (const c of report.safety.checks.filter((c) => !c.passed)) lines.push(`  safety stop: ${c.message}`);
+  if (report.error) lines.push(`  error: ${report.error.code}: ${report.error.message}`);
+  return lines.join('\n');
+}

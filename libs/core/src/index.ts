@@ -1,0 +1,30 @@
+/**
+ * @dirconn/core — the pure heart of dirconn: model, ports, the sync planner and applier, and the
+ * Bitwarden API client over an injected HTTP port. No file system, keychain, directory SDK,
+ * Electron or commander here (enforced by lint).
+ */
+export * from './errors.js';
+export * from './ports.js';
+export * from './config/fields.js';
+export * from './config/config.js';
+export * from './model/directory.js';
+export * from './model/provider-definition.js';
+export * from './model/state.js';
+export * from './model/import-request.js';
+export * from './model/organization.js';
+export * from './sync/plan.types.js';
+export * from './sync/normalize.js';
+export * from './sync/dedupe.js';
+export * from './sync/flatten.js';
+export * from './sync/request-builder.js';
+export * from './sync/hash.js';
+export * from './sync/plan.js';
+export * from './sync/apply.js';
+export * from './sync/explain.js';
+export * from './bitwarden/urls.js';
+export * from './bitwarden/bitwarden-client.js';
+export * from './secret.js';
+export * from './usecases/workspace.port.js';
+export * from './usecases/run-report.js';
+export * from './usecases/session.js';
+export * from './usecases/sync.usecase.js';
