@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { DirconnError } from '@dirconn/core';
 import { buildProgram } from './program.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import type { CliIO } from './output.js';
+import { Output, type CliIO } from './output.js';
 import { terminalPrompt } from './prompt.js';
 
 /** Entry used by bin/dirconn.js; returns the exit code. */
@@ -26,7 +26,14 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      // commander already printed its message on stderr.
+      // commander already printed its message on stderr; --json promises one JSON document on stdout
+      // for errors too, so usage errors (unknown option, bad argument) get one as well.
+      if (wantsJson(program.opts<{ json?: boolean }>().json, argv)) {
+        const message = error.message.replace(/^error:\s*/i, '');
+        new Output(cliIO, { json: true, color: false, quiet: false }).error(
+          new DirconnError('usage', message.charAt(0).toUpperCase() + message.slice(1), { hint: 'Run "dirconn --help" (or "dirconn <command> --help") for usage.' }),
+        );
+      }
       return EXIT.usage;
     }
     context.output().error(error);
@@ -35,4 +42,15 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
   } finally {
     if (!io) process.removeListener('SIGINT', onSigint);
   }
+}
+
+/**
+ * True when the output must be JSON: the parsed global flag, or `--json` among the arguments when
+ * parsing stopped before it was read (a usage error in a subcommand).
+ */
+function wantsJson(parsed: boolean | undefined, argv: string[]): boolean {
+  if (parsed === true) return true;
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
 }

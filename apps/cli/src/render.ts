@@ -48,12 +48,28 @@ export function renderPlan(plan: SyncPlan, out: Output, limit = 200): string {
   );
   lines.push(`  Unchanged: ${s.unchangedMembers} member(s), ${s.unchangedGroups} group(s)`);
   lines.push(`  Requests:  ${plan.unchanged ? 'none (same as the last successful sync)' : `${s.requests} import request(s)`}`);
-  const interesting = plan.changes;
-  if (interesting.length > 0) {
+  const membership = plan.changes.filter((c) => c.kind === 'group-member-add' || c.kind === 'group-member-remove');
+  const individual = plan.changes.filter((c) => c.kind !== 'group-member-add' && c.kind !== 'group-member-remove');
+  if (individual.length > 0) {
     lines.push('');
-    const rows = interesting.slice(0, limit).map((c) => [KIND_LABEL[c.kind], c.email ?? c.externalId, c.group ?? '', c.reason]);
+    const rows = individual.slice(0, limit).map((c) => [KIND_LABEL[c.kind], c.email ?? c.externalId, c.group ?? '', c.reason]);
     lines.push(table(['ACTION', 'WHO', 'GROUP', 'REASON'], rows));
-    if (interesting.length > limit) lines.push(`… and ${interesting.length - limit} more change(s) (use --json or --output for all)`);
+    if (individual.length > limit) lines.push(`… and ${individual.length - limit} more change(s) (use --json or --output for all)`);
+  }
+  if (membership.length > 0) {
+    const perGroup = new Map<string, { add: number; remove: number }>();
+    for (const c of membership) {
+      const name = c.group ?? c.externalId;
+      const entry = perGroup.get(name) ?? { add: 0, remove: 0 };
+      if (c.kind === 'group-member-add') entry.add++;
+      else entry.remove++;
+      perGroup.set(name, entry);
+    }
+    lines.push('');
+    lines.push(`Group membership changes (details with --json or "dirconn explain <user>"):`);
+    const rows = [...perGroup.entries()].slice(0, limit).map(([name, n]) => [name, `+${n.add}`, `-${n.remove}`]);
+    lines.push(table(['GROUP', 'ADDED', 'REMOVED'], rows));
+    if (perGroup.size > limit) lines.push(`… and ${perGroup.size - limit} more group(s)`);
   }
   lines.push('');
   lines.push(out.style('bold', 'Safety'));

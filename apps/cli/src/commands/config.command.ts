@@ -10,6 +10,7 @@ import {
   DEFAULT_SYNC_CONFIG,
   DirconnError,
   createProvider,
+  normalizeServerUrl,
   parseFieldValue,
   resolveDirectory,
   toErrorData,
@@ -158,7 +159,7 @@ async function setOrShowSecret(ctx: CliContext, key: ConfigKey, value: string | 
 }
 
 async function setValue(ctx: CliContext, ws: Workspace, key: ConfigKey, raw: string, flags: ConfigFlags): Promise<void> {
-  const value = parseFieldValue(key.field, raw);
+  const value = parseValue(key, raw);
   const current = ws.data.config;
   const draft: DirconnConfig = structuredClone(current);
   draft.sync = { ...DEFAULT_SYNC_CONFIG, ...draft.sync };
@@ -183,6 +184,40 @@ async function setValue(ctx: CliContext, ws: Workspace, key: ConfigKey, raw: str
   });
   for (const w of warnings) ctx.output().warn(w);
   ctx.output().result({ key: key.field.key, value, saved: true }, (r) => `Saved setting ${r.key} = ${r.value === null ? '(cleared)' : display(r.value)}.`);
+}
+
+/** The cloud shortcuts `server eu` / `server us` (README), kept as typed: resolveServerUrls maps them. */
+const CLOUD_SHORTCUTS = new Set(['eu', 'us']);
+
+/** A host name or IP address as it may appear in a server URL (underscores tolerated for intranets). */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+/** parseFieldValue plus the stricter URL check the core parser lacks (it accepts "ht!tp://x" as a host). */
+function parseValue(key: ConfigKey, raw: string): unknown {
+  if (key.field.key === 'server' && CLOUD_SHORTCUTS.has(raw.trim().toLowerCase())) return raw.trim().toLowerCase();
+  const value = parseFieldValue(key.field, raw);
+  if (key.field.kind === 'url' && typeof value === 'string') checkServerUrl(key, raw, value);
+  return value;
+}
+
+function checkServerUrl(key: ConfigKey, raw: string, value: string): void {
+  const invalid = (why: string) =>
+    new DirconnError('config.invalid', `Invalid value "${raw}" for ${key.field.key}: ${why}.`, {
+      hint: `Give a URL such as https://vault.example.com${key.field.key === 'server' ? ' (or "eu" for the EU cloud)' : ''}.`,
+    });
+  const text = raw.trim();
+  // Without a scheme, "https://" is prepended; a "://" further in means a mistyped scheme.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && text.includes('://')) throw invalid('the scheme must be http:// or https://');
+  let url: URL;
+  try {
+    url = new URL(value);
+    normalizeServerUrl(value, key.field.key);
+  } catch (error) {
+    throw invalid(DirconnError.is(error) ? error.message.replace(/\.$/, '') : 'not a valid URL');
+  }
+  const host = url.hostname;
+  if (!(/^\[[0-9a-f:.]+\]$/i.test(host) || HOST_NAME.test(host))) throw invalid(`"${host}" is not a valid host name`);
+  if (url.pathname.includes('//')) throw invalid('the path contains "//"');
 }
 
 function checkFilter(key: ConfigKey, config: DirconnConfig, filter: string): void {

@@ -12,10 +12,14 @@ export function nonNegativeInt(value: string): number {
 
 /** Progress callback printing on stderr at most every 250 ms. */
 export function progressReporter(ctx: CliContext): (p: ReadProgress) => void {
-  let last = 0;
+  // On a terminal the line is rewritten 4 times a second; in logs (cron, CI) a line every 5 s, and
+  // nothing for reads that finish quickly.
+  const started = Date.now();
+  const interval = ctx.io.stderr.isTTY ? 250 : 5000;
+  let last = ctx.io.stderr.isTTY ? 0 : started;
   return (p) => {
     const now = Date.now();
-    if (now - last < 250) return;
+    if (now - last < interval) return;
     last = now;
     ctx.output().progress(`Reading ${p.phase}: ${p.count}${p.total ? `/${p.total}` : ''}…`);
   };

@@ -31,11 +31,8 @@ export function syncCommand(ctx: CliContext): Command {
           () => {
             if (result.outcome === 'dry-run') return `${renderPlan(result.plan, out)}\n\nDry run: nothing was sent.`;
             const s = result.plan.summary;
-            const head =
-              result.outcome === 'unchanged'
-                ? 'Nothing to do: the directory has not changed since the last successful sync.'
-                : `Syncing complete. Sent ${result.requestsPosted} request(s).`;
-            return `${out.style('green', head)}\nSynced ${s.groupsInDirectory} group(s) and ${s.usersInDirectory} user(s): ${s.invites} invite(s), ${s.removals} removal(s).`;
+            if (result.outcome === 'unchanged') return out.style('green', 'Nothing to do: the directory has not changed since the last successful sync.');
+            return `${out.style('green', `Syncing complete. Sent ${result.requestsPosted} request(s).`)}\nSynced ${s.groupsInDirectory} group(s) and ${s.usersInDirectory} user(s): ${s.invites} invite(s), ${s.removals} removal(s), ${s.membershipAdds + s.membershipRemovals} membership change(s).`;
           },
         );
       });

@@ -1,0 +1,4 @@
+export * from './http/node-http-client.js';
+export * from './ldap/index.js';
+export * from './sample/index.js';
+export * from './registry.js';
