@@ -38,6 +38,8 @@ export const integration = {
   displayName: 'integration',
   testMatch: ['<rootDir>/{libs,apps,test-support}/**/src/**/*.integration.spec.ts'],
   testTimeout: 180000,
+  // Real servers leave timers and sockets around briefly; never let them hang a CI run.
+  forceExit: true,
 };
 
 export default { projects: [unit, integration] };

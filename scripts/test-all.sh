@@ -19,8 +19,8 @@ fi
 
 bash scripts/setup.sh
 
-echo "==> lint" >&2
-npx eslint .
+echo "==> lint (nx project graph first, so module-boundary rules run)" >&2
+npm run --silent lint
 
 RESULTS=$(mktemp -d)
 status=0
