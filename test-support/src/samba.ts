@@ -36,6 +36,13 @@
 //   (Windows hides such deactivated links). Without it, deleting a user removes it from its groups.
 // - OpenLDAP clients (ldapsearch) resolve `ldaps://localhost` back to the machine's hostname for
 //   the certificate check and fail; use 127.0.0.1.
+// - A search base outside the domain answers noSuchObject (32), never a referral (Windows: 10).
+// - The server time limit is honoured, but a search that hits it while returning attributes fails
+//   with operationsError ("ldb_wait … Operations error") instead of timeLimitExceeded.
+// - A plain user sees CN=Deleted Objects (Windows hides it) but none of the tombstones in it.
+// - Deleting a user drops it from its groups without moving the groups' whenChanged/uSNChanged;
+//   adding or removing a member moves the group's (never the member's). An account's first bind
+//   sets lastLogonTimestamp, which moves its whenChanged/uSNChanged once.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

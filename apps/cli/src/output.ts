@@ -3,6 +3,7 @@
  * --json), messages and progress on stderr, colour only on a TTY without NO_COLOR/--no-color.
  */
 import { toErrorData, type ErrorData } from '@dirconn/core';
+import { writeJsonDocument } from './json-writer.js';
 
 /** The streams a command talks to; tests pass in-memory ones. */
 export interface CliIO {
@@ -34,11 +35,14 @@ export class Output {
     return this.options.color ? `\u001b[${codes[name]}m${text}\u001b[0m` : text;
   }
 
-  /** Prints a command's result: JSON document or human text. */
+  /**
+   * Prints a command's result: JSON document or human text. The JSON is indented when small and
+   * written compact, in chunks, when large (a 100k-user plan), so it never exists as one huge string.
+   */
   result<T>(value: T, human: (value: T) => string): void {
     this.clearProgress();
     if (this.options.json) {
-      this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      writeJsonDocument(value, (chunk) => this.io.stdout.write(chunk));
       return;
     }
     const text = human(value);
@@ -78,7 +82,10 @@ export class Output {
   /** Prints an error: `{error: {...}}` on stdout with --json, red text on stderr otherwise. */
   error(error: unknown): ErrorData {
     this.clearProgress();
-    const data = toErrorData(error);
+    const raw = toErrorData(error);
+    // Every error carries a hint (the documented JSON shape is {code, message, hint}).
+    const data: ErrorData = { code: raw.code, message: raw.message, hint: raw.hint ?? fallbackHint(raw.code) };
+    if (raw.details !== undefined) data.details = raw.details;
     if (this.options.json) {
       this.io.stdout.write(`${JSON.stringify({ error: data }, null, 2)}\n`);
     } else {
@@ -86,6 +93,30 @@ export class Output {
       if (data.hint) this.io.stderr.write(`${this.style('dim', 'Hint:')} ${data.hint}\n`);
     }
     return data;
+  }
+}
+
+/** A generic next step for errors raised without a hint of their own. */
+export function fallbackHint(code: ErrorData['code']): string {
+  switch (code) {
+    case 'bitwarden.rejected':
+      return 'Bitwarden refused the request for the reason above; fix that in the organization (or the directory data) and run the command again. The run report ("dirconn report --last") lists what was planned.';
+    case 'bitwarden.server-error':
+    case 'bitwarden.unreachable':
+    case 'bitwarden.throttled':
+      return 'Try again later; check the server URL ("dirconn config server") and the network.';
+    case 'provider.unreachable':
+    case 'provider.error':
+    case 'provider.incomplete-read':
+    case 'provider.throttled':
+    case 'provider.tls':
+    case 'provider.referral':
+    case 'provider.rights':
+      return 'Check the directory settings ("dirconn config") and run "dirconn test"; nothing was sent to Bitwarden.';
+    case 'usage':
+      return 'Run "dirconn --help" (or "dirconn <command> --help") for usage.';
+    default:
+      return 'Run the command again with --verbose for details.';
   }
 }
 

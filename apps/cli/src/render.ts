@@ -58,11 +58,13 @@ export function renderPlan(plan: SyncPlan, out: Output, limit = 200): string {
   }
   if (membership.length > 0) {
     const perGroup = new Map<string, { add: number; remove: number }>();
+    // One change per group and direction (removals also per reason), listing `count` members.
     for (const c of membership) {
       const name = c.group ?? c.externalId;
       const entry = perGroup.get(name) ?? { add: 0, remove: 0 };
-      if (c.kind === 'group-member-add') entry.add++;
-      else entry.remove++;
+      const n = c.count ?? c.members?.length ?? 1;
+      if (c.kind === 'group-member-add') entry.add += n;
+      else entry.remove += n;
       perGroup.set(name, entry);
     }
     lines.push('');
@@ -81,7 +83,8 @@ export function renderPlan(plan: SyncPlan, out: Output, limit = 200): string {
   return lines.join('\n');
 }
 
-function renderWarnings(plan: SyncPlan, out: Output, lines: string[]): void {
+/** Appends the plan's warnings (read warnings included), each once, to `lines`. */
+export function renderWarnings(plan: SyncPlan, out: Output, lines: string[]): void {
   if (plan.warnings.length === 0) return;
   lines.push('');
   lines.push(out.style('yellow', `Warnings (${plan.warnings.length})`));

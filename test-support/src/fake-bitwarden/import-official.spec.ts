@@ -289,6 +289,29 @@ describe('import semantics (bitwarden mode)', () => {
     expect((await sync(bw, {})).status).toBe(500);
   });
 
+  it('batched imports see the members of earlier batches and of changes made to the state in between', async () => {
+    const bw = await start();
+    const large = { largeImport: true };
+    expect((await sync(bw, { ...large, members: [member('a@example.com', 'a'), member('b@example.com', 'b')] })).status).toBe(200);
+    expect((await sync(bw, { ...large, members: [member('c@example.com', 'c')] })).status).toBe(200);
+    expect((await sync(bw, { ...large, groups: [group('G', 'g', ['a', 'b', 'c'])] })).status).toBe(200);
+    const id = (email: string) => bw.member(email)?.id;
+    expect(bw.group('g')?.memberIds).toEqual([id('a@example.com'), id('b@example.com'), id('c@example.com')]);
+    // Changed behind the server's back: re-keyed, removed, added.
+    bw.member('a@example.com')!.externalId = 'a2';
+    bw.state.removeMember(bw.member('b@example.com')!);
+    bw.addMember({ email: 'd@example.com', externalId: 'd' });
+    expect((await sync(bw, { ...large, groups: [group('G', 'g', ['a', 'a2', 'b', 'c', 'd'])] })).status).toBe(200);
+    expect(bw.group('g')?.memberIds).toEqual([id('a@example.com'), id('c@example.com'), id('d@example.com')]);
+    expect((await sync(bw, { ...large, members: [member('b@example.com', 'b')] })).status).toBe(200);
+    expect(bw.member('b@example.com')?.status).toBe(0);
+    // A failed import keeps nothing stale either.
+    bw.failImportAt('S5');
+    expect((await sync(bw, { ...large, members: [member('e@example.com', 'e')], groups: [group('G', 'g', ['e'])] })).status).toBe(500);
+    bw.addMember({ email: 'f@example.com', externalId: 'e' });
+    expect((await sync(bw, {})).status).toBe(500);
+  });
+
   it('S4 staged path: status 3, event 1523, no invite, no seat check', async () => {
     const bw = await start({ organization: { stagedFlag: true, seats: 1 } });
     const response = await sync(bw, { members: [member('s1@example.com', 's1'), member('s2@example.com', 's2')], inviteUsersAfterProvisioning: false });

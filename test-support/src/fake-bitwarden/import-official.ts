@@ -223,6 +223,50 @@ function seatMessage(org: FakeOrganization): string | null {
   }
 }
 
+/**
+ * S0's externalId → member map, kept between imports: a large import comes in batches of 2000, and
+ * rebuilding the map of a 100k-member organization for each batch is most of the fake's time. The map
+ * is kept only after an import that completed, and reused only when the organization's members are
+ * still exactly the ones it was kept with (same objects, same order, same externalIds: one pass
+ * without hashing), so tests that change the state directly between requests get a fresh map.
+ */
+interface ExternalIdIndex {
+  members: FakeMember[];
+  externalIds: (string | null)[];
+  ext: Map<string, FakeMember>;
+}
+
+const externalIdIndexes = new WeakMap<FakeBitwardenState, Map<string, ExternalIdIndex>>();
+
+/** The S0 map for `present` (reused or built), or null when members share an externalId (500). */
+function takeExternalIdIndex(state: FakeBitwardenState, orgId: string, present: readonly FakeMember[]): Map<string, FakeMember> | null {
+  const kept = externalIdIndexes.get(state);
+  const cached = kept?.get(orgId);
+  kept?.delete(orgId); // the import changes it; kept again only if it completes
+  if (cached !== undefined && cached.members.length === present.length && present.every((m, i) => m === cached.members[i] && m.externalId === cached.externalIds[i])) {
+    return cached.ext;
+  }
+  const ext = new Map<string, FakeMember>();
+  for (const member of present) {
+    if (blank(member.externalId)) continue;
+    if (ext.has(member.externalId as string)) return null;
+    ext.set(member.externalId as string, member);
+  }
+  return ext;
+}
+
+/** Keeps `ext` (updated by the steps) for the next import, unless members now share an externalId. */
+function keepExternalIdIndex(state: FakeBitwardenState, orgId: string, ext: Map<string, FakeMember>): void {
+  const members = state.membersOf(orgId);
+  const externalIds = members.map((m) => m.externalId);
+  let keyed = 0;
+  for (const id of externalIds) if (!blank(id)) keyed++;
+  if (keyed !== ext.size) return; // two members with one externalId: the next import rebuilds (and fails)
+  let kept = externalIdIndexes.get(state);
+  if (kept === undefined) externalIdIndexes.set(state, (kept = new Map<string, ExternalIdIndex>()));
+  kept.set(orgId, { members, externalIds, ext });
+}
+
 /** Handles the import for the organization of the token. */
 export function officialImport(request: FakeRequest, ctx: ImportContext): FakeResponse {
   // 1. Content type.
@@ -285,15 +329,16 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
   };
   const current = (): FakeMember[] => state.membersOf(org.id);
 
+  // Every step below is O(request + organization): one pass over the members per step, maps for the
+  // lookups (a 100k-member import in batches of 2000 must not be quadratic).
+
   // S0: load.
   step('S0');
-  const before = current().map((m) => ({ ...m }));
-  const ext = new Map<string, FakeMember>();
-  for (const member of current()) {
-    if (blank(member.externalId)) continue;
-    if (ext.has(member.externalId as string)) fail500();
-    ext.set(member.externalId as string, member);
-  }
+  // The organization's members, re-read after each step that removes some.
+  let present = current();
+  // The members as loaded, for overwriteExisting (S2) only.
+  const before = model.overwriteExisting === true ? present.map((m) => ({ ...m })) : [];
+  const ext = takeExternalIdIndex(state, org.id, present) ?? fail500();
   const nonDeleted = members.filter((m) => !m.deleted);
   const imported = new Set(nonDeleted.map((m) => m.externalId as string));
   for (const m of nonDeleted) if (m.email !== null) m.email = m.email.toLowerCase();
@@ -308,8 +353,9 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
     if (imported.has(x) || existing === undefined || existing.type === 0) continue;
     toRemove.add(existing);
   }
+  state.removeMembers(toRemove);
+  if (toRemove.size > 0) present = current();
   for (const member of toRemove) {
-    state.removeMember(member);
     state.logEvent(org.id, 1503, { memberId: member.id });
     ext.delete(member.externalId as string);
   }
@@ -319,9 +365,15 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
   if (model.overwriteExisting === true) {
     const candidates = before.filter((m) => !blank(m.externalId) && m.type !== 0 && !imported.has(m.externalId as string));
     if (candidates.some((m) => !m.hasMasterPassword)) throw new StopImport(officialError(400, OVERWRITE_GUARD));
+    const liveById = new Map(present.map((m) => [m.id, m]));
+    const live: FakeMember[] = [];
     for (const candidate of candidates) {
-      const live = current().find((m) => m.id === candidate.id);
-      if (live !== undefined) state.removeMember(live);
+      const member = liveById.get(candidate.id);
+      if (member !== undefined) live.push(member);
+    }
+    state.removeMembers(live);
+    present = current();
+    for (const candidate of candidates) {
       state.logEvent(org.id, 1503, { memberId: candidate.id });
       ext.delete(candidate.externalId as string);
     }
@@ -335,7 +387,7 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
     if (emails.has(email)) fail500();
     emails.set(email, m.externalId as string);
   }
-  for (const member of current()) {
+  for (const member of present) {
     if (!blank(member.externalId)) continue;
     const externalId = emails.get(member.email.toLowerCase());
     if (externalId === undefined) continue;
@@ -347,7 +399,15 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
   // S4: new members.
   step('S4');
   const fresh = nonDeleted.filter((m) => !ext.has(m.externalId as string) && !blank(m.email));
-  const held = new Set(current().map((m) => m.email.toLowerCase()));
+  // Emails of fresh members already held by a member (the server skips those silently).
+  const freshEmails = new Set(fresh.map((m) => m.email as string));
+  const held = new Set<string>();
+  if (freshEmails.size > 0) {
+    for (const m of present) {
+      const email = m.email.toLowerCase();
+      if (freshEmails.has(email)) held.add(email);
+    }
+  }
   if (org.stagedFlag && model.inviteUsersAfterProvisioning === false) {
     const seen = new Set<string>();
     for (const m of fresh) {
@@ -363,7 +423,7 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
     if (invites.length > 0) {
       let needed = 0;
       if (org.seats !== null) {
-        const occupied = current().filter((m) => m.status === 0 || m.status === 1 || m.status === 2).length;
+        const occupied = present.filter((m) => m.status === 0 || m.status === 1 || m.status === 2).length;
         needed = invites.length - (org.seats - occupied);
       }
       if (needed > 0) {
@@ -373,7 +433,7 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
           throw new StopImport(officialError(400, 'Seat limit has been reached.'));
         }
       }
-      if (!current().some((m) => m.type === 0 && m.status === 2)) {
+      if (!present.some((m) => m.type === 0 && m.status === 2)) {
         throw new StopImport(officialError(400, 'Organization must have at least one confirmed owner.'));
       }
       if (needed > 0) {
@@ -425,4 +485,5 @@ function applySteps(ctx: ImportContext, org: FakeOrganization, groups: ParsedGro
 
   // S6: done.
   step('S6');
+  keepExternalIdIndex(state, org.id, ext);
 }

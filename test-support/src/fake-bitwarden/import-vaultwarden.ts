@@ -2,7 +2,7 @@
 // serde parsing (422 on any missing/null/mistyped field), members matched by email one by one
 // (revoke/restore instead of remove), groups only with ORG_GROUPS_ENABLED, overwrite last.
 
-import type { FakeBitwardenState, FakeMember } from './state.js';
+import type { FakeBitwardenState, FakeGroup, FakeMember, FakeUser } from './state.js';
 import type { FaultInjector, ImportStep } from './faults.js';
 import { rocketError, unhandledError, vaultwardenError } from './responses.js';
 import type { FakeRequest, FakeResponse } from './responses.js';
@@ -105,9 +105,15 @@ export function vaultwardenImport(request: FakeRequest, ctx: VaultwardenImportCo
   // Members, one by one, matched by lower-cased email. (Fault step S1 = before the members.)
   const early = stepFault('S1');
   if (early !== null) return early;
+  // Lookups through maps (first match, as the scans they replace), kept up to date as members and
+  // accounts are added: O(request + organization), not one scan of the organization per entry.
+  const byEmail = new Map<string, FakeMember>();
+  for (const m of current()) if (!byEmail.has(m.email)) byEmail.set(m.email, m);
+  const usersByEmail = new Map<string, FakeUser>();
+  for (const u of state.users) if (!usersByEmail.has(u.email)) usersByEmail.set(u.email, u);
   for (const data of model.members) {
     const email = data.email.toLowerCase();
-    const member = current().find((m) => m.email === email);
+    const member = byEmail.get(email);
     if (data.deleted) {
       if (member === undefined) continue;
       if (member.status > -1 && !isLastConfirmedOwner(member)) {
@@ -123,10 +129,10 @@ export function vaultwardenImport(request: FakeRequest, ctx: VaultwardenImportCo
       member.externalId = data.externalId;
     } else {
       if (!isValidEmail(email)) return vaultwardenError(`User email ${data.email} is not a valid email address`);
-      let user = state.users.find((u) => u.email === email);
-      user ??= state.addUser({ email, hasMasterPassword: false });
+      let user = usersByEmail.get(email);
+      if (user === undefined) usersByEmail.set(email, (user = state.addUser({ email, hasMasterPassword: false })));
       const status = org.smtpEnabled ? 0 : user.hasMasterPassword ? 1 : 0;
-      state.addMember(org.id, {
+      const added = state.addMember(org.id, {
         email,
         externalId: data.externalId,
         type: 2,
@@ -134,6 +140,7 @@ export function vaultwardenImport(request: FakeRequest, ctx: VaultwardenImportCo
         userId: user.hasMasterPassword ? user.id : null,
         hasMasterPassword: user.hasMasterPassword,
       });
+      if (!byEmail.has(added.email)) byEmail.set(added.email, added);
       if (org.smtpEnabled) state.counters.invitesSent++;
     }
   }
@@ -142,12 +149,16 @@ export function vaultwardenImport(request: FakeRequest, ctx: VaultwardenImportCo
   const groupFault = stepFault('S5');
   if (groupFault !== null) return groupFault;
   if (org.groupsEnabled) {
+    const groupsByExternalId = new Map<string | null, FakeGroup>();
+    for (const g of state.groupsOf(org.id)) if (!groupsByExternalId.has(g.externalId)) groupsByExternalId.set(g.externalId, g);
+    const byExternalId = new Map<string | null, FakeMember>();
+    for (const m of current()) if (!byExternalId.has(m.externalId)) byExternalId.set(m.externalId, m);
     for (const data of model.groups) {
-      let group = state.groupsOf(org.id).find((g) => g.externalId === data.externalId);
-      group ??= state.addGroup(org.id, { name: data.name, externalId: data.externalId });
+      let group = groupsByExternalId.get(data.externalId);
+      if (group === undefined) groupsByExternalId.set(data.externalId, (group = state.addGroup(org.id, { name: data.name, externalId: data.externalId })));
       const ids = new Set<string>();
       for (const externalId of data.memberExternalIds) {
-        const member = current().find((m) => m.externalId === externalId);
+        const member = byExternalId.get(externalId);
         if (member !== undefined) ids.add(member.id);
       }
       group.memberIds = [...ids];

@@ -131,27 +131,29 @@ export function officialRead(request: FakeRequest, route: ReadRoute, state: Fake
     if (!isGuid(route.id)) return modelStateError({ id: [`The value '${route.id}' is not valid.`] });
     id = canonicalGuid(route.id);
   }
-  const members = state.membersOf(org.id);
-  const groups = state.groupsOf(org.id);
+  // Single-entry routes look the entry up by id (indexed): a read of 10k groups' member ids must not
+  // scan every member and group of the organization per request.
+  const findMember = (): FakeMember | undefined => (id === null ? undefined : state.findMember(org.id, id));
+  const findGroup = (): FakeGroup | undefined => (id === null ? undefined : state.findGroup(org.id, id));
   switch (route.route) {
     case 'members':
-      return list(members.map((m) => memberJson(m, false)));
+      return list(state.membersOf(org.id).map((m) => memberJson(m, false)));
     case 'member': {
-      const member = members.find((m) => m.id === id);
+      const member = findMember();
       return member === undefined ? notFound : { status: 200, body: memberJson(member, true) };
     }
     case 'member-group-ids': {
-      const member = members.find((m) => m.id === id);
-      return member === undefined ? notFound : { status: 200, body: groups.filter((g) => g.memberIds.includes(member.id)).map((g) => g.id) };
+      const member = findMember();
+      return member === undefined ? notFound : { status: 200, body: state.groupsOf(org.id).filter((g) => g.memberIds.includes(member.id)).map((g) => g.id) };
     }
     case 'groups':
-      return list(groups.map(groupJson));
+      return list(state.groupsOf(org.id).map(groupJson));
     case 'group': {
-      const group = groups.find((g) => g.id === id);
+      const group = findGroup();
       return group === undefined ? notFound : { status: 200, body: groupJson(group) };
     }
     case 'group-member-ids': {
-      const group = groups.find((g) => g.id === id);
+      const group = findGroup();
       return group === undefined ? notFound : { status: 200, body: [...group.memberIds] };
     }
     case 'events':

@@ -164,6 +164,9 @@ export class FakeBitwardenState {
   readonly events: FakeEvent[] = [];
   readonly users: FakeUser[] = [];
   readonly counters: FakeCounters = { invitesSent: 0, autoscales: 0, seatsAdded: 0 };
+  /** id → position in `members` / `groups` (see findMember). */
+  readonly #memberIndex = new Map<string, number>();
+  readonly #groupIndex = new Map<string, number>();
 
   constructor(readonly clock: FakeServerClock) {}
 
@@ -255,12 +258,41 @@ export class FakeBitwardenState {
     return this.events.filter((event) => event.orgId === orgId);
   }
 
+  /**
+   * The member with this (canonical) id in the organization, or undefined: `membersOf(orgId).find(id)`
+   * without scanning every member on each call (an index by id, checked on every hit and rebuilt when
+   * `members` was changed in place, so tests may still mutate the arrays freely).
+   */
+  findMember(orgId: string, id: string): FakeMember | undefined {
+    return findIndexed(this.members, this.#memberIndex, orgId, id);
+  }
+
+  /** The group with this (canonical) id in the organization, or undefined (indexed like {@link findMember}). */
+  findGroup(orgId: string, id: string): FakeGroup | undefined {
+    return findIndexed(this.groups, this.#groupIndex, orgId, id);
+  }
+
   /** Hard-removes a membership and drops it from every group. */
   removeMember(member: FakeMember): void {
-    const index = this.members.indexOf(member);
-    if (index >= 0) this.members.splice(index, 1);
+    this.removeMembers([member]);
+  }
+
+  /** Hard-removes memberships and drops them from every group, in one pass over members and groups. */
+  removeMembers(members: Iterable<FakeMember>): void {
+    const gone = new Set(members);
+    if (gone.size === 0) return;
+    let kept = 0;
+    for (const member of this.members) if (!gone.has(member)) this.members[kept++] = member;
+    this.members.length = kept;
+    const idsByOrg = new Map<string, Set<string>>();
+    for (const member of gone) {
+      let ids = idsByOrg.get(member.orgId);
+      if (ids === undefined) idsByOrg.set(member.orgId, (ids = new Set()));
+      ids.add(member.id);
+    }
     for (const group of this.groups) {
-      if (group.orgId === member.orgId) group.memberIds = group.memberIds.filter((id) => id !== member.id);
+      const ids = idsByOrg.get(group.orgId);
+      if (ids !== undefined) group.memberIds = group.memberIds.filter((id) => !ids.has(id));
     }
   }
 
@@ -280,6 +312,27 @@ export class FakeBitwardenState {
       counters: this.counters,
     });
   }
+}
+
+/**
+ * `list.find((e) => e.orgId === orgId && e.id === id)` through `index` (id → position of the first
+ * entry with that id). A hit is used only when the entry at that position still has the id; otherwise
+ * (entries added, removed or re-keyed in place) the index is rebuilt once. Ids are GUIDs, unique in
+ * practice; an id shared across organizations falls back to the scan.
+ */
+function findIndexed<T extends { id: string; orgId: string }>(list: readonly T[], index: Map<string, number>, orgId: string, id: string): T | undefined {
+  let at = index.get(id);
+  let entry = at === undefined ? undefined : list[at];
+  if (entry?.id !== id) {
+    index.clear();
+    list.forEach((e, i) => {
+      if (!index.has(e.id)) index.set(e.id, i);
+    });
+    at = index.get(id);
+    entry = at === undefined ? undefined : list[at];
+  }
+  if (entry === undefined) return undefined;
+  return entry.orgId === orgId ? entry : list.find((e) => e.orgId === orgId && e.id === id);
 }
 
 /** A copy of the whole state. */

@@ -47,14 +47,32 @@ export function findConfigKey(name: string): ConfigKey | undefined {
   return allConfigKeys().find((k) => k.field.key.toLowerCase() === lower);
 }
 
-/** Up to three known keys close to `name`, for "did you mean". */
+/** Up to three known keys close to `name`, for "did you mean": typos first, then substring matches. */
 export function suggestKeys(name: string): string[] {
   const lower = name.toLowerCase();
   const tail = lower.split('.').pop() ?? lower;
-  return allConfigKeys()
-    .map((k) => k.field.key)
-    .filter((k) => k.toLowerCase().includes(tail) || tail.includes(k.toLowerCase().split('.').pop() ?? ''))
-    .slice(0, 3);
+  const keys = allConfigKeys().map((k) => k.field.key);
+  const typos = keys
+    .map((key) => ({ key, distance: editDistance(lower, key.toLowerCase()) }))
+    .filter((c) => c.distance <= Math.max(1, Math.min(3, Math.floor(c.key.length / 5))))
+    .sort((a, b) => a.distance - b.distance)
+    .map((c) => c.key);
+  const similar = keys.filter((k) => k.toLowerCase().includes(tail) || tail.includes(k.toLowerCase().split('.').pop() ?? ''));
+  return [...new Set([...typos, ...similar])].slice(0, 3);
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
+  }
+  return rows[a.length]![b.length]!;
 }
 
 /** Reads the current (stored or default) value of a key. */

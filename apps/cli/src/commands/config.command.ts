@@ -253,10 +253,15 @@ async function verifyDn(ctx: CliContext, ws: Workspace, draft: DirconnConfig, ke
   const deps = ctx.deps(ws);
   let provider;
   try {
-    const setup = resolveDirectory(deps, draft);
-    provider = await createProvider({ ...deps, workspace: { ...deps.workspace, config: draft } }, setup);
-  } catch {
-    return [`${key.field.key} was not checked against the directory: the LDAP settings are not complete yet (run "dirconn test" once they are).`];
+    // Whether users or groups are synced does not matter for "does this DN exist": the check runs
+    // before sync.users/sync.groups are set too.
+    const probe: DirconnConfig = draft.sync.users || draft.sync.groups ? draft : { ...draft, sync: { ...draft.sync, users: true } };
+    const setup = resolveDirectory(deps, probe);
+    provider = await createProvider({ ...deps, workspace: { ...deps.workspace, config: probe } }, setup);
+  } catch (error) {
+    const issues = (DirconnError.is(error) ? (error.details as { issues?: { key: string }[] } | undefined)?.issues : undefined) ?? [];
+    const missing = issues.length > 0 ? ` (${[...new Set(issues.map((i) => i.key))].join(', ')})` : '';
+    return [`${key.field.key} was not checked against the directory: the LDAP settings are not complete yet${missing}; run "dirconn test" once they are.`];
   }
   if (!provider.verifyLocations) return [];
   let problems;

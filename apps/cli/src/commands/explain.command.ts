@@ -41,7 +41,7 @@ function describePlanSide(e: ReturnType<typeof explainUser>): string[] {
   }
   if (e.changes.length > 0) {
     lines.push('Next sync:');
-    for (const c of e.changes) lines.push(`  ${c.kind}${c.group ? ` ${c.group}` : ''}: ${c.reason}`);
+    for (const c of e.changes) lines.push(`  ${c.kind}${c.group ? ` ${c.group}` : ''}${c.count !== undefined ? ` (${c.count} member(s))` : ''}: ${c.reason}`);
   } else {
     lines.push('Next sync: no change.');
   }

@@ -1,8 +1,9 @@
 /** `dirconn plan`: what a sync would change in the organization, reviewable and savable. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command } from 'commander';
 import { DirconnError, runPlan } from '@dirconn/core';
 import type { CliContext } from '../context.js';
+import { writeJsonDocument } from '../json-writer.js';
 import { renderPlan } from '../render.js';
 import { nonNegativeInt, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
 
@@ -24,7 +25,7 @@ export function planCommand(ctx: CliContext): Command {
         });
         if (options.output) {
           try {
-            writeFileSync(options.output, `${JSON.stringify(result.plan, null, 2)}\n`, { mode: 0o600 });
+            writePlanFile(options.output, result.plan);
           } catch (error) {
             throw new DirconnError('usage', `Cannot write the plan to ${options.output}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
           }
@@ -33,4 +34,17 @@ export function planCommand(ctx: CliContext): Command {
         ctx.output().result(result.plan, (plan) => renderPlan(plan, ctx.output()));
       });
     });
+}
+
+/** Writes the plan file in chunks (compact JSON when large: a 100k-user plan is ~100 MB), mode 0600. */
+function writePlanFile(path: string, plan: unknown): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    writeJsonDocument(plan, (chunk) => {
+      const bytes = Buffer.from(chunk, 'utf8');
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    });
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { runSync } from '@dirconn/core';
 import type { CliContext } from '../context.js';
-import { renderPlan } from '../render.js';
+import { renderPlan, renderWarnings } from '../render.js';
 import { nonNegativeInt, overridesFrom, progressReporter, readPlanFile, type OverrideFlags } from './shared.js';
 
 export function syncCommand(ctx: CliContext): Command {
@@ -26,13 +26,32 @@ export function syncCommand(ctx: CliContext): Command {
           ...(reviewedPlan ? { reviewedPlan } : {}),
         });
         const out = ctx.output();
+        const plan = result.plan;
+        // --json: what happened, not the whole plan (100+ MB at 100k users; "dirconn plan --json" or
+        // "--output" has it). A dry run is a plan, so it keeps the plan.
+        const summary = {
+          outcome: result.outcome,
+          requestsPosted: result.requestsPosted,
+          summary: plan.summary,
+          safety: plan.safety,
+          warnings: plan.warnings,
+          removals: plan.changes.filter((c) => c.kind === 'remove'),
+          report: result.report.id,
+          readMode: plan.readMode,
+          orgView: plan.orgView,
+          ...(result.outcome === 'dry-run' ? { plan } : {}),
+        };
         out.result(
-          { outcome: result.outcome, requestsPosted: result.requestsPosted, summary: result.plan.summary, plan: result.plan, report: result.report.id },
+          summary,
           () => {
             if (result.outcome === 'dry-run') return `${renderPlan(result.plan, out)}\n\nDry run: nothing was sent.`;
             const s = result.plan.summary;
-            if (result.outcome === 'unchanged') return out.style('green', 'Nothing to do: the directory has not changed since the last successful sync.');
-            return `${out.style('green', `Syncing complete. Sent ${result.requestsPosted} request(s).`)}\nSynced ${s.groupsInDirectory} group(s) and ${s.usersInDirectory} user(s): ${s.invites} invite(s), ${s.removals} removal(s), ${s.membershipAdds + s.membershipRemovals} membership change(s).`;
+            // Read warnings (e.g. deleted AD users not visible to the bind user) are shown on every run.
+            const warnings: string[] = [];
+            renderWarnings(result.plan, out, warnings);
+            const tail = warnings.length > 0 ? `\n${warnings.join('\n')}` : '';
+            if (result.outcome === 'unchanged') return `${out.style('green', 'Nothing to do: the directory has not changed since the last successful sync.')}${tail}`;
+            return `${out.style('green', `Syncing complete. Sent ${result.requestsPosted} request(s).`)}\nSynced ${s.groupsInDirectory} group(s) and ${s.usersInDirectory} user(s): ${s.invites} invite(s), ${s.removals} removal(s), ${s.membershipAdds + s.membershipRemovals} membership change(s).${tail}`;
           },
         );
       });

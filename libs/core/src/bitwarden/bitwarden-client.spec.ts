@@ -5,7 +5,7 @@ import { silentLogger } from '../ports.js';
 import { Secret } from '../secret.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FakeHttpClient, networkError } from '../testing/fake-http.js';
-import { BitwardenClient, parseOrganizationClientId } from './bitwarden-client.js';
+import { BitwardenClient, DEFAULT_READ_CONCURRENCY, parseOrganizationClientId } from './bitwarden-client.js';
 import type { BitwardenClientOptions } from './bitwarden-client.js';
 
 const ORG = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
@@ -430,25 +430,44 @@ describe('readOrganization', () => {
     expect(http.calls('GET')).toHaveLength(1);
   });
 
-  it('reads member ids with bounded concurrency and retries', async () => {
-    const groups = Array.from({ length: 10 }, (_, i) => ({ object: 'group', id: `00000000-0000-4000-8000-00000000000${i}`, name: `g${i}`, externalId: `g${i}`, collections: [] }));
-    let inFlight = 0;
-    let maxInFlight = 0;
+  it('reads member ids with bounded concurrency (default 8, configurable) and retries', async () => {
+    const groups = Array.from({ length: 12 }, (_, i) => ({ object: 'group', id: `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`, name: `g${i}`, externalId: `g${i}`, collections: [] }));
+    for (const [options, expected] of [
+      [{}, DEFAULT_READ_CONCURRENCY],
+      [{ readConcurrency: 3 }, 3],
+    ] as const) {
+      http = new FakeHttpClient();
+      let inFlight = 0;
+      let maxInFlight = 0;
+      http
+        .on('POST', TOKEN_PATH, tokenHandler())
+        .on('GET', '/api/public/members', { body: { object: 'list', data: [] } })
+        .on('GET', '/api/public/groups', { body: { object: 'list', data: groups } })
+        .on('GET', /\/member-ids$/, async (_request, call) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          inFlight--;
+          return call === 3 ? { status: 503 } : { body: [] };
+        });
+      const snapshot = await makeClient(options).readOrganization();
+      expect(snapshot?.groups).toHaveLength(12);
+      expect(maxInFlight).toBe(expected);
+      expect(http.calls('GET').filter((r) => r.url.endsWith('/member-ids'))).toHaveLength(13);
+    }
+    expect(DEFAULT_READ_CONCURRENCY).toBe(8);
+  });
+
+  it('maps the member ids of groups onto the members read, unknown ids kept as sent', async () => {
+    const member = { object: 'member', id: '00000000-0000-4000-8000-0000000000aa', email: 'a@example.com', externalId: 'a', type: 2, status: 2, name: null };
     http
       .on('POST', TOKEN_PATH, tokenHandler())
-      .on('GET', '/api/public/members', { body: { object: 'list', data: [] } })
-      .on('GET', '/api/public/groups', { body: { object: 'list', data: groups } })
-      .on('GET', /\/member-ids$/, async (_request, call) => {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        inFlight--;
-        return call === 3 ? { status: 503 } : { body: [] };
-      });
+      .on('GET', '/api/public/members', { body: { object: 'list', data: [member] } })
+      .on('GET', '/api/public/groups', { body: { object: 'list', data: [{ object: 'group', id: '00000000-0000-4000-8000-000000000001', name: 'g', externalId: 'g' }] } })
+      .on('GET', /\/member-ids$/, { body: [member.id, '00000000-0000-4000-8000-0000000000bb'] });
     const snapshot = await makeClient().readOrganization();
-    expect(snapshot?.groups).toHaveLength(10);
-    expect(maxInFlight).toBe(4);
-    expect(http.calls('GET').filter((r) => r.url.endsWith('/member-ids'))).toHaveLength(11);
+    expect(snapshot?.groups[0]?.memberIds).toEqual([member.id, '00000000-0000-4000-8000-0000000000bb']);
+    expect(snapshot?.members.map((m) => m.id)).toEqual([member.id]);
   });
 
   it('fails on a malformed list', async () => {
@@ -464,7 +483,7 @@ describe('readOrganization', () => {
       .on('GET', '/api/public/members', { body: { object: 'list', data: [] } })
       .on('GET', '/api/public/groups', { body: { object: 'list', data: groups } })
       .on('GET', /\/member-ids$/, { status: 400, body: { object: 'error', message: 'bad', errors: null } });
-    const error = await caught(makeClient().readOrganization());
+    const error = await caught(makeClient({ readConcurrency: 4 }).readOrganization());
     expect(error.code).toBe('bitwarden.rejected');
     expect(http.calls('GET').filter((r) => r.url.endsWith('/member-ids')).length).toBeLessThanOrEqual(4);
   });

@@ -25,6 +25,9 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
 }
 
+/** Default number of parallel group `member-ids` reads in `readOrganization`. */
+export const DEFAULT_READ_CONCURRENCY = 8;
+
 /** Default retry policy. */
 export const DEFAULT_RETRY: Readonly<RetryOptions> = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 
@@ -58,7 +61,7 @@ export interface BitwardenClientOptions {
   timeoutMs?: number;
   /** Timeout of the import request in ms (large imports take minutes on cloud). Default 600000. */
   importTimeoutMs?: number;
-  /** Parallel `member-ids` reads in `readOrganization`. Default 4. */
+  /** Parallel `member-ids` reads in `readOrganization` (one per group). Default {@link DEFAULT_READ_CONCURRENCY}. */
   readConcurrency?: number;
 }
 
@@ -231,7 +234,7 @@ export class BitwardenClient {
     this.#random = options.random ?? Math.random;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#importTimeoutMs = options.importTimeoutMs ?? 600_000;
-    this.#readConcurrency = Math.max(1, options.readConcurrency ?? 4);
+    this.#readConcurrency = Math.max(1, Math.floor(options.readConcurrency ?? DEFAULT_READ_CONCURRENCY));
   }
 
   /** A copy of the request counters. */
@@ -302,12 +305,16 @@ export class BitwardenClient {
    * @throws DirconnError as `importOrganization`, codes `auth.bitwarden`, `bitwarden.*`, `cancelled`
    */
   async readOrganization(signal?: AbortSignal): Promise<OrgSnapshot | null> {
-    const membersBody = await this.#getJson('GET /public/members', '/public/members', signal);
-    if (membersBody === null) return null;
-    const members = this.#listData(membersBody, 'members').map((raw, index) => this.#toMember(raw, index));
+    // Compact as it goes: the raw member list is dropped once mapped, and the member ids of the groups
+    // (one read per group, `readConcurrency` at a time) reuse the members' id strings, so 500k
+    // memberships cost 500k references rather than 500k new strings.
+    const members = await this.#readMembers(signal);
+    if (members === null) return null;
     const groupsBody = await this.#getJson('GET /public/groups', '/public/groups', signal);
     if (groupsBody === null) return null;
     const rawGroups = this.#listData(groupsBody, 'groups');
+    const memberIds = new Map<string, string>();
+    for (const member of members) memberIds.set(member.id, member.id);
     const groups = await this.#mapLimit(rawGroups, signal, async (raw, index, innerSignal): Promise<OrgGroup> => {
       if (!isRecord(raw) || typeof raw['id'] !== 'string' || typeof raw['name'] !== 'string') {
         throw this.#unexpected('groups', `entry ${index} is not a group`);
@@ -319,9 +326,16 @@ export class BitwardenClient {
       }
       const externalId = typeof raw['externalId'] === 'string' && raw['externalId'].trim() !== '' ? raw['externalId'] : null;
       // A group deleted between the two reads answers 404: treat it as empty.
-      return { id, name: raw['name'], externalId, memberIds: ids === null ? [] : (ids as string[]) };
+      return { id, name: raw['name'], externalId, memberIds: ids === null ? [] : (ids as string[]).map((value) => memberIds.get(value) ?? value) };
     });
     return { members, groups };
+  }
+
+  /** `GET /public/members`, mapped to OrgMember (null on 404). */
+  async #readMembers(signal: AbortSignal | undefined): Promise<OrgMember[] | null> {
+    const body = await this.#getJson('GET /public/members', '/public/members', signal);
+    if (body === null) return null;
+    return this.#listData(body, 'members').map((raw, index) => this.#toMember(raw, index));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { directoryB, planInput, snapshot, syncConfig, user, group } from '../testing/index.js';
+import { directoryB, orgGroup, orgMember, orgSnapshot, planInput, snapshot, syncConfig, user, group } from '../testing/index.js';
 import { explainUser } from './explain.js';
 import { plan } from './plan.js';
 
@@ -79,5 +79,29 @@ describe('explainUser: plan only (no snapshot) and groups', () => {
       expect(result.changes.map((c) => c.kind)).toEqual(['group-create']);
     }
     expect(explainUser(p, 'blue team').group?.name).toBe('Blue Team');
+  });
+});
+
+describe('explainUser: aggregated group membership changes', () => {
+  it("finds a user's membership changes inside the per-group changes", async () => {
+    const org = orgSnapshot({
+      members: [orgMember({ name: 'a', email: 'A@Example.com' }), orgMember({ name: 'b' })],
+      groups: [orgGroup({ name: 'G', memberIds: ['member-a'] })],
+    });
+    const snap = snapshot({ users: [user({ name: 'a' }), user({ name: 'b' }), user({ name: 'c' })], groups: [group({ name: 'G', users: ['b', 'c'] })] });
+    const p = await plan(planInput({ snapshot: snap, org }));
+    const forB = explainUser(p, snap, 'b');
+    expect(forB.changes).toEqual([{ kind: 'group-member-add', externalId: 'b', email: 'b@example.com', group: 'G', reason: 'member of the directory group (or its nested groups)' }]);
+    expect(explainUser(p, snap, 'c@example.com').changes.map((c) => [c.kind, c.group])).toEqual([
+      ['invite', undefined],
+      ['group-member-add', 'G'],
+    ]);
+    const forA = explainUser(p, 'a@example.com');
+    expect(forA.changes.map((c) => [c.kind, c.group, c.email])).toEqual([['group-member-remove', 'G', 'A@Example.com']]);
+    const forGroup = explainUser(p, snap, 'G');
+    expect(forGroup.changes.map((c) => [c.kind, c.members])).toEqual([
+      ['group-member-add', ['b@example.com', 'c@example.com']],
+      ['group-member-remove', ['A@Example.com']],
+    ]);
   });
 });

@@ -34,7 +34,11 @@ export interface UserExplanation {
   excludedReason?: string;
   /** Groups the user is a flattened member of (sent groups only); empty for a group query. */
   groups: ExplainedGroup[];
-  /** What the next sync does to this user or group (`invite`, `remove`, `group-member-add`…); may be empty. */
+  /**
+   * What the next sync does to this user or group (`invite`, `remove`, `group-member-add`…); may be
+   * empty. For a user, one `group-member-add`/`-remove` per group (its entry of the aggregated
+   * change, without `members`); for a group, its aggregated membership changes as planned.
+   */
   changes: PlannedChange[];
 }
 
@@ -74,9 +78,7 @@ export function explainUser(plan: SyncPlan, snapshotOrQuery: DirectorySnapshot |
   const result: UserExplanation = {
     found: true,
     groups: explainGroups(plan, snapshot, externalId),
-    changes: plan.changes.filter(
-      (c) => !isGroupLevel(c) && (c.externalId === externalId || (email !== null && c.externalId === '' && c.email !== undefined && c.email.toLowerCase() === email)),
-    ),
+    changes: userChanges(plan, externalId, email),
   };
   if (directoryUser !== undefined) result.directoryUser = directoryUser;
   if (user !== undefined) result.user = user;
@@ -87,6 +89,34 @@ export function explainUser(plan: SyncPlan, snapshotOrQuery: DirectorySnapshot |
 /** Changes whose externalId is a group's (create, rename), not a user's. */
 function isGroupLevel(change: PlannedChange): boolean {
   return change.kind === 'group-create' || change.kind === 'group-rename';
+}
+
+/** Aggregated group membership changes (externalId = the group's, the users in `members`). */
+function isMembership(change: PlannedChange): boolean {
+  return change.kind === 'group-member-add' || change.kind === 'group-member-remove';
+}
+
+/**
+ * The user's own changes, and one `group-member-add` / `group-member-remove` per group it is added
+ * to or removed from (taken out of the aggregated changes, whose `members` list the user by email, or
+ * by externalId when no email is known).
+ */
+function userChanges(plan: SyncPlan, externalId: string, email: string | null): PlannedChange[] {
+  const result: PlannedChange[] = [];
+  for (const c of plan.changes) {
+    if (isGroupLevel(c)) continue;
+    if (isMembership(c)) {
+      const entry = c.members?.find((m) => m === externalId || (email !== null && (m === email || m.toLowerCase() === email)));
+      if (entry !== undefined) {
+        const change: PlannedChange = { kind: c.kind, externalId, email: entry, reason: c.reason };
+        if (c.group !== undefined) change.group = c.group;
+        result.push(change);
+      }
+      continue;
+    }
+    if (c.externalId === externalId || (email !== null && c.externalId === '' && c.email !== undefined && c.email.toLowerCase() === email)) result.push(c);
+  }
+  return result;
 }
 
 function explainGroup(plan: SyncPlan, snapshot: DirectorySnapshot | null, needle: string, lower: string): UserExplanation {
@@ -100,7 +130,9 @@ function explainGroup(plan: SyncPlan, snapshot: DirectorySnapshot | null, needle
     found: true,
     group,
     groups: [],
-    changes: plan.changes.filter((c) => (isGroupLevel(c) && c.externalId === group.externalId) || (!isGroupLevel(c) && c.group === group.name)),
+    changes: plan.changes.filter((c) =>
+      isGroupLevel(c) ? c.externalId === group.externalId : isMembership(c) && (c.externalId === group.externalId || c.group === group.name),
+    ),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { computeLegacySyncHash, computeSyncHash, computeSyncHashes, matchesLastSyncHash, sha256Base64 } from './hash.js';
+import { computeLegacySyncHash, computeSyncHash, computeSyncHashes, matchesLastSyncHash, sha256Base64, sha256Base64OfPieces } from './hash.js';
 
 const API = 'https://api.bitwarden.com';
 const ORG = '00000000-0000-0000-0000-000000000001';
@@ -30,6 +30,31 @@ describe('sync hash (reference §7.6)', () => {
   it('hashes text as UTF-8', async () => {
     await expect(sha256Base64('')).resolves.toBe(EXPECTED_EMPTY);
     await expect(sha256Base64('https://vault.example.com/apiorg-1é€😀')).resolves.toBe(EXPECTED_UTF8);
+  });
+
+  it('gives the same hashes for non-ASCII JSON and URLs as hashing the concatenated text', async () => {
+    for (const [api, json] of [
+      [API, '{"groups":[{"name":"Équipe € 😀","externalId":"g"}],"members":[]}'],
+      ['https://vault.exämple.com/api', JSON_TEXT],
+      [API, '\ud800 lone surrogate'],
+      [API, ''],
+    ] as const) {
+      await expect(computeSyncHashes(api, ORG, json)).resolves.toEqual({ hash: await sha256Base64(api + ORG + json), legacyHash: await sha256Base64(api + json) });
+      await expect(computeSyncHash(api, ORG, json)).resolves.toBe(await sha256Base64(api + ORG + json));
+    }
+  });
+
+  it('hashes pieces (arrays joined with newlines) like the joined text', async () => {
+    const cases: (string | string[])[][] = [
+      ['users\n', ['a', 'b'], '\ngroups\n', ['["g","Équipe 😀",["a"]]']],
+      ['users\n', [], '\ngroups\n', []],
+      [['only'], ['x', '', 'y']],
+      ['😀', ['é'.repeat(5000), '€']],
+    ];
+    for (const pieces of cases) {
+      const text = pieces.map((p) => (typeof p === 'string' ? p : p.join('\n'))).join('');
+      await expect(sha256Base64OfPieces(pieces)).resolves.toBe(await sha256Base64(text));
+    }
   });
 
   it('matches a stored hash of either style, never an empty one', () => {

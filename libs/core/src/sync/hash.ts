@@ -25,7 +25,10 @@ export async function sha256Base64(text: string): Promise<string> {
 
 /** `base64(SHA-256(apiUrl + organizationId + json))` (reference §7.6). */
 export async function computeSyncHash(apiUrl: string, organizationId: string, json: string): Promise<string> {
-  return sha256Base64(apiUrl + organizationId + json);
+  const builder = new Utf8Builder(apiUrl.length + organizationId.length + json.length);
+  builder.append(apiUrl + organizationId);
+  builder.append(json);
+  return digestBase64(builder.bytes());
 }
 
 /** `base64(SHA-256(apiUrl + json))`, the reference's legacy form (accepted, never stored). */
@@ -33,21 +36,90 @@ export async function computeLegacySyncHash(apiUrl: string, json: string): Promi
   return sha256Base64(apiUrl + json);
 }
 
-/** Both hashes at once (the JSON, often megabytes, is encoded only once). */
+/**
+ * Both hashes at once. The JSON (32 MB at 100k users) is encoded once, straight into one buffer after
+ * `apiUrl + organizationId`; the legacy hash reuses that buffer with `apiUrl` written just before the
+ * JSON. (UTF-8 of a concatenation = concatenation of the UTF-8s.)
+ */
 export async function computeSyncHashes(apiUrl: string, organizationId: string, json: string): Promise<SyncHashes> {
-  const encoder = new TextEncoder();
-  const body = encoder.encode(json);
-  const digest = async (prefix: string): Promise<string> => {
-    // UTF-8 of a concatenation = concatenation of the UTF-8s (the prefix ends on a whole character).
-    const head = encoder.encode(prefix);
-    const bytes = new Uint8Array(head.length + body.length);
-    bytes.set(head, 0);
-    bytes.set(body, head.length);
-    return bytesToBase64(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes)));
-  };
-  const hash = await digest(apiUrl + organizationId);
-  const legacyHash = await digest(apiUrl);
+  const builder = new Utf8Builder(apiUrl.length + organizationId.length + json.length);
+  builder.append(apiUrl + organizationId);
+  const jsonStart = builder.length;
+  builder.append(json);
+  const bytes = builder.bytes();
+  const hash = await digestBase64(bytes);
+  const api = new TextEncoder().encode(apiUrl);
+  const legacyStart = jsonStart - api.length;
+  bytes.set(api, legacyStart);
+  const legacyHash = await digestBase64(bytes.subarray(legacyStart));
   return { hash, legacyHash };
+}
+
+/**
+ * base64 SHA-256 of the concatenation of `pieces`, where an array piece stands for its elements
+ * joined with "\n" (`["a\n", ["x", "y"]]` hashes "a\nx\ny"). Same digest as building the text and
+ * calling {@link sha256Base64}, without the joined string: the text is encoded piece by piece into
+ * one buffer (fingerprints of 100k users and 500k memberships are tens of MB). Each piece and element
+ * must be well-formed text on its own (a surrogate pair split across two pieces is encoded as two
+ * replacement characters); JSON.stringify output always is.
+ */
+export async function sha256Base64OfPieces(pieces: readonly (string | readonly string[])[]): Promise<string> {
+  let chars = 0;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') chars += piece.length;
+    else for (let i = 0; i < piece.length; i++) chars += piece[i]!.length + (i > 0 ? 1 : 0);
+  }
+  const builder = new Utf8Builder(chars);
+  for (const piece of pieces) {
+    if (typeof piece === 'string') builder.append(piece);
+    else
+      for (let i = 0; i < piece.length; i++) {
+        if (i > 0) builder.append('\n');
+        builder.append(piece[i]!);
+      }
+  }
+  return digestBase64(builder.bytes());
+}
+
+/** UTF-8 text appended into one growing buffer (sized for ASCII; grows for other characters). */
+class Utf8Builder {
+  static readonly #encoder = new TextEncoder();
+  #buffer: Uint8Array;
+  #length = 0;
+
+  constructor(capacity: number) {
+    this.#buffer = new Uint8Array(Math.max(16, capacity));
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  append(text: string): void {
+    let rest = text;
+    for (;;) {
+      const { read, written } = Utf8Builder.#encoder.encodeInto(rest, this.#buffer.subarray(this.#length));
+      this.#length += written;
+      if (read === rest.length) return;
+      rest = rest.slice(read);
+      this.#grow(this.#length + rest.length * 3);
+    }
+  }
+
+  /** The bytes written so far (a view, not a copy). */
+  bytes(): Uint8Array {
+    return this.#buffer.subarray(0, this.#length);
+  }
+
+  #grow(needed: number): void {
+    const next = new Uint8Array(Math.max(needed, Math.ceil(this.#buffer.length * 1.5)));
+    next.set(this.#buffer.subarray(0, this.#length));
+    this.#buffer = next;
+  }
+}
+
+async function digestBase64(bytes: Uint8Array): Promise<string> {
+  return bytesToBase64(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes)));
 }
 
 /**

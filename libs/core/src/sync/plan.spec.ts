@@ -3,8 +3,8 @@ import { hasErrorCode } from '../errors.js';
 import type { DirectoryUser } from '../model/directory.js';
 import type { OrgMember } from '../model/organization.js';
 import { directoryA, group, orgGroup, orgMember, orgSnapshot, planInput, snapshot, syncConfig, syncState, TEST_TARGET, user } from '../testing/index.js';
-import { computeLegacySyncHash, computeSyncHash } from './hash.js';
-import { OWNER_PROTECTED_REASON, plan, REMOVAL_REASONS, removalLimit } from './plan.js';
+import { computeLegacySyncHash, computeSyncHash, sha256Base64 } from './hash.js';
+import { MEMBERSHIP_REASONS, OWNER_PROTECTED_REASON, plan, REMOVAL_REASONS, removalLimit } from './plan.js';
 import type { PlannedChange, SafetyRule, SyncPlan } from './plan.types.js';
 import { serializeImportRequests } from './request-builder.js';
 
@@ -430,19 +430,36 @@ describe('plan: live organization diff (official server semantics)', () => {
     ];
     const result = await plan(planInput({ snapshot: snapshot({ users: people('a', 'b', 'new'), groups }), org }));
     expect(kinds(result, 'group-rename')).toEqual([{ kind: 'group-rename', externalId: 'eng', group: 'Engineering', reason: 'renamed from "Old Name"' }]);
-    expect(kinds(result, 'group-member-add').map((c) => [c.group, c.externalId])).toEqual([
-      ['Engineering', 'b'],
-      ['Engineering', 'new'],
-      ['Sales', 'a'],
+    // One aggregated change per group and direction, listing the members.
+    expect(kinds(result, 'group-member-add').map((c) => [c.group, c.externalId, c.members, c.count])).toEqual([
+      ['Engineering', 'eng', ['b@example.com', 'new@example.com'], 2],
+      ['Sales', 'Sales', ['a@example.com'], 1],
     ]);
     const removed = kinds(result, 'group-member-remove');
     expect(removed).toHaveLength(1);
-    expect(removed[0]).toMatchObject({ group: 'Engineering', email: 'hand@example.com', externalId: '' });
+    expect(removed[0]).toMatchObject({ group: 'Engineering', externalId: 'eng', members: ['hand@example.com'], count: 1 });
     expect(removed[0]!.reason).toContain('no externalId');
     const [created] = kinds(result, 'group-create');
     expect(created).toMatchObject({ externalId: 'Sales', group: 'Sales' });
     expect(created!.reason).toContain('without externalId');
     expect(result.summary).toMatchObject({ groupCreates: 1, groupRenames: 1, membershipAdds: 3, membershipRemovals: 1, unchangedGroups: 1 });
+  });
+
+  it('aggregates membership removals per group and reason, and counts memberships in the summary', async () => {
+    const org = orgSnapshot({
+      members: [orgMember({ name: 'a' }), orgMember({ name: 'b' }), orgMember({ name: 'c' }), orgMember({ name: 'hand', externalId: null })],
+      groups: [orgGroup({ name: 'G', memberIds: ['member-a', 'member-b', 'member-c', 'member-hand', 'member-ghost'] })],
+    });
+    const result = await plan(planInput({ snapshot: snapshot({ users: people('a', 'b', 'c', 'd'), groups: [group({ name: 'G', users: ['a', 'd'] })] }), org }));
+    expect(kinds(result, 'group-member-add')).toEqual([
+      { kind: 'group-member-add', externalId: 'G', group: 'G', members: ['d@example.com'], count: 1, reason: MEMBERSHIP_REASONS.add },
+    ]);
+    expect(kinds(result, 'group-member-remove').map((c) => [c.members, c.count, c.reason])).toEqual([
+      [['b@example.com', 'c@example.com'], 2, MEMBERSHIP_REASONS.notInGroup],
+      [['hand@example.com'], 1, MEMBERSHIP_REASONS.handAdded],
+      [['member-ghost'], 1, MEMBERSHIP_REASONS.unknownMember],
+    ]);
+    expect(result.summary).toMatchObject({ membershipAdds: 1, membershipRemovals: 4, unchangedGroups: 0 });
   });
 
   it('does not touch groups when group sync is off', async () => {
@@ -504,6 +521,20 @@ describe('plan: fingerprints and warnings', () => {
     expect(one.hash).not.toBe(two.hash);
     const three = await plan(planInput({ snapshot: snapshot({ users: people('a', 'c'), groups: [group({ name: 'G', users: ['a'] })] }) }));
     expect(three.fingerprint.directory).not.toBe(one.fingerprint.directory);
+  });
+
+  it('keeps known fingerprint values (computed piece by piece) and skips them when not wanted', async () => {
+    const input = planInput({ snapshot: snapshot({ users: people('a', 'b'), groups: [group({ name: 'G', users: ['b', 'a'] })] }), org: orgSnapshot({ members: [orgMember({ name: 'a' })] }) });
+    const full = await plan(input);
+    // The same text the fingerprints always hashed, joined in one string.
+    const userLines = full.users.map((u) => JSON.stringify([u.externalId, u.email, u.disabled, u.deleted, u.deletedReason ?? null])).sort();
+    const groupLines = full.groups.map((g) => JSON.stringify([g.externalId, g.name, [...g.userExternalIds].sort()])).sort();
+    expect(full.fingerprint.directory).toBe(await sha256Base64(`users\n${userLines.join('\n')}\ngroups\n${groupLines.join('\n')}`));
+    const memberLine = JSON.stringify(['member-a', 'a@example.com', 'a', 2, 2]);
+    expect(full.fingerprint.organization).toBe(await sha256Base64(`members\n${memberLine}\ngroups\n`));
+    const without = await plan({ ...input, fingerprints: false });
+    expect(without.fingerprint).toEqual({ directory: '', organization: null });
+    expect({ ...without, fingerprint: full.fingerprint }).toEqual(full);
   });
 
   it('warns when a single request exceeds the cloud limit without largeImport', async () => {

@@ -24,7 +24,7 @@ import type { OrgGroup, OrgMember, OrgSnapshot } from '../model/organization.js'
 import type { SyncedUser, SyncState } from '../model/state.js';
 import { compareStrings, dedupeUsers, findDuplicateExternalIds, type DroppedTombstone } from './dedupe.js';
 import { flattenGroups } from './flatten.js';
-import { computeSyncHashes, matchesLastSyncHash, sha256Base64 } from './hash.js';
+import { computeSyncHashes, matchesLastSyncHash, sha256Base64OfPieces } from './hash.js';
 import { checkGroups, describeUser, emailProblem, formatList, normalizeEmail, normalizeUsers, type NormalizedUser } from './normalize.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanSummary, PlanUser, SafetyCheck, SyncPlan } from './plan.types.js';
 import { buildImportRequests, IMPORT_BATCH_SIZE, serializeImportRequests } from './request-builder.js';
@@ -40,8 +40,21 @@ export const REMOVAL_REASONS = {
   overwrite: 'overwriteExisting',
 } as const;
 
+/**
+ * Reasons used on the aggregated group membership changes (one string each, shared by every change:
+ * a 10k-group plan must not hold 10k copies of the same text).
+ */
+export const MEMBERSHIP_REASONS = {
+  add: 'member of the directory group (or its nested groups)',
+  notInGroup: 'not a member of the directory group (or its nested groups)',
+  handAdded: 'the member has no externalId (added by hand): the import replaces group membership wholesale and removes it from the group',
+  unknownMember: 'unknown member id; the import replaces the group membership',
+} as const;
+
 /** Start of the reason of a `skip` change for an Owner the import would otherwise remove. */
 export const OWNER_PROTECTED_REASON = 'owner is protected';
+
+const NO_MEMBERS: readonly OrgMember[] = [];
 
 /** Member type 0 (bitwarden-api.md §5). */
 const OWNER = 0;
@@ -140,19 +153,21 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
   // 10. State to save after a successful apply.
   const nextState = buildNextState({ input, users, activeUsers, groups, hash: requests.length > 0 ? hash : previous.lastSyncHash });
 
+  let enabledUsers = 0;
+  for (const u of activeUsers) if (!u.disabled) enabledUsers += 1;
   const summary: PlanSummary = {
     usersInDirectory: snapshot.users?.length ?? 0,
     groupsInDirectory: snapshot.groups?.length ?? 0,
-    enabledUsers: users.filter((u) => !u.deleted && !u.disabled).length,
-    disabledUsers: users.filter((u) => !u.deleted && u.disabled).length,
+    enabledUsers,
+    disabledUsers: activeUsers.length - enabledUsers,
     deletedUsers: users.length - activeUsers.length,
     invites: countKind(diff.changes, 'invite'),
     links: countKind(diff.changes, 'link'),
     removals: diff.removals.length,
     groupCreates: countKind(diff.changes, 'group-create'),
     groupRenames: countKind(diff.changes, 'group-rename'),
-    membershipAdds: countKind(diff.changes, 'group-member-add'),
-    membershipRemovals: countKind(diff.changes, 'group-member-remove'),
+    membershipAdds: countMemberships(diff.changes, 'group-member-add'),
+    membershipRemovals: countMemberships(diff.changes, 'group-member-remove'),
     unchangedMembers: diff.unchangedMembers,
     unchangedGroups: diff.unchangedGroups,
     requests: requests.length,
@@ -173,10 +188,13 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
     unchanged,
     safety,
     warnings,
-    fingerprint: {
-      directory: await directoryFingerprint(users, groups),
-      organization: org !== null ? await organizationFingerprint(org) : null,
-    },
+    fingerprint:
+      input.fingerprints === false
+        ? { directory: '', organization: null }
+        : {
+            directory: await directoryFingerprint(users, groups),
+            organization: org !== null ? await organizationFingerprint(org) : null,
+          },
     nextState,
   };
   if (org === null) result.orgUnavailableReason = input.orgUnavailableReason ?? 'the organization was not read';
@@ -186,6 +204,13 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
 function countKind(changes: readonly PlannedChange[], kind: PlannedChange['kind']): number {
   let count = 0;
   for (const change of changes) if (change.kind === kind) count += 1;
+  return count;
+}
+
+/** Memberships in the aggregated changes of this kind (one change lists many members). */
+function countMemberships(changes: readonly PlannedChange[], kind: 'group-member-add' | 'group-member-remove'): number {
+  let count = 0;
+  for (const change of changes) if (change.kind === kind) count += change.count ?? change.members?.length ?? 1;
   return count;
 }
 
@@ -377,8 +402,8 @@ function diffLive(context: DiffContext, org: OrgSnapshot): DiffResult {
   let unchangedMembers = 0;
   for (const user of users) {
     if (user.deleted) continue;
-    const sameEmail = byEmail.get(user.email) ?? [];
-    const unlinked = sameEmail.filter((m) => !hasExternalId(m));
+    const sameEmail = byEmail.get(user.email) ?? NO_MEMBERS;
+    const unlinked = sameEmail.length === 0 ? NO_MEMBERS : sameEmail.filter((m) => !hasExternalId(m));
     const member = byExternalId.get(user.externalId);
     if (member !== undefined) {
       if (unlinked.length > 0) {
@@ -438,18 +463,19 @@ function diffLive(context: DiffContext, org: OrgSnapshot): DiffResult {
   if (groups.length > 0) {
     const emailByExternalId = new Map<string, string>();
     for (const user of users) emailByExternalId.set(user.externalId, user.email);
-    // externalId → member key: org-user id of a known member, or "new:<externalId>" for an invite.
-    const resolve = (externalId: string): string | undefined => {
-      const member = byExternalId.get(externalId);
-      if (member !== undefined) return removedMemberIds.has(member.id) ? undefined : member.id;
-      const link = linked.get(externalId);
-      if (link !== undefined) return link.id;
-      return invited.has(externalId) ? `new:${externalId}` : undefined;
+    // How a member appears in a membership change: its email, else its externalId.
+    const describe = (externalId: string, member: OrgMember | undefined): string => {
+      const email = emailByExternalId.get(externalId) ?? member?.email;
+      return email !== undefined && email !== '' ? email : externalId;
     };
-    const describeKey = (key: string, externalId: string): { externalId: string; email: string } => {
-      const member = memberById.get(key);
-      return { externalId, email: emailByExternalId.get(externalId) ?? member?.email ?? '' };
-    };
+    const membershipChange = (kind: 'group-member-add' | 'group-member-remove', group: PlanGroup, members: string[], reason: string): PlannedChange => ({
+      kind,
+      externalId: group.externalId,
+      group: group.name,
+      members,
+      count: members.length,
+      reason,
+    });
 
     const orgGroupsByExternalId = new Map<string, OrgGroup>();
     const duplicateGroupIds = new Set<string>();
@@ -467,21 +493,37 @@ function diffLive(context: DiffContext, org: OrgSnapshot): DiffResult {
     }
 
     for (const group of groups) {
-      const keys: string[] = [];
-      const keyToExternalId = new Map<string, string>();
-      for (const externalId of group.userExternalIds) {
-        const key = resolve(externalId);
-        if (key === undefined || keyToExternalId.has(key)) continue;
-        keyToExternalId.set(key, externalId);
-        keys.push(key);
-      }
       const existing = orgGroupsByExternalId.get(group.externalId);
+      const current = existing === undefined ? null : new Set(existing.memberIds);
+      // The group after the import: known (or linked) members by org-user id, plus invited users
+      // (new to every group; userExternalIds has no duplicates, see flattenGroups). No key strings
+      // are built per membership (500k of them at 100k users).
+      const kept = new Set<string>();
+      const added: string[] = [];
+      let size = 0;
+      for (const externalId of group.userExternalIds) {
+        let member = byExternalId.get(externalId);
+        if (member !== undefined) {
+          if (removedMemberIds.has(member.id)) continue;
+        } else {
+          member = linked.get(externalId);
+          if (member === undefined) {
+            if (invited.has(externalId)) {
+              size += 1;
+              added.push(describe(externalId, undefined));
+            }
+            continue;
+          }
+        }
+        if (kept.has(member.id)) continue;
+        kept.add(member.id);
+        size += 1;
+        if (current === null || !current.has(member.id)) added.push(describe(externalId, member));
+      }
       if (existing === undefined) {
         const beside = unkeyedNames.has(group.name) ? `; a group named "${group.name}" without externalId exists and is left as is beside the new one` : '';
-        changes.push({ kind: 'group-create', externalId: group.externalId, group: group.name, reason: `new group with ${keys.length} member(s)${beside}` });
-        for (const key of keys) {
-          changes.push({ kind: 'group-member-add', ...describeKey(key, keyToExternalId.get(key)!), group: group.name, reason: 'member of the directory group' });
-        }
+        changes.push({ kind: 'group-create', externalId: group.externalId, group: group.name, reason: `new group with ${size} member(s)${beside}` });
+        if (added.length > 0) changes.push(membershipChange('group-member-add', group, added, MEMBERSHIP_REASONS.add));
         continue;
       }
       let changed = false;
@@ -489,31 +531,20 @@ function diffLive(context: DiffContext, org: OrgSnapshot): DiffResult {
         changed = true;
         changes.push({ kind: 'group-rename', externalId: group.externalId, group: group.name, reason: `renamed from "${existing.name}"` });
       }
-      const current = new Set(existing.memberIds);
-      for (const key of keys) {
-        if (current.has(key)) continue;
-        changed = true;
-        changes.push({ kind: 'group-member-add', ...describeKey(key, keyToExternalId.get(key)!), group: group.name, reason: 'member of the directory group' });
-      }
+      // Removals are grouped by reason (members added by hand are worth telling apart).
+      const removed = { notInGroup: [] as string[], handAdded: [] as string[], unknownMember: [] as string[] };
       for (const memberId of existing.memberIds) {
-        if (keyToExternalId.has(memberId) || removedMemberIds.has(memberId)) continue;
-        changed = true;
+        if (kept.has(memberId) || removedMemberIds.has(memberId)) continue;
         const member = memberById.get(memberId);
-        const reason =
-          member === undefined
-            ? 'unknown member id; the import replaces the group membership'
-            : !hasExternalId(member)
-              ? 'the member has no externalId (added by hand): the import replaces group membership wholesale and removes it from the group'
-              : 'not a member of the directory group (or its nested groups)';
-        changes.push({
-          kind: 'group-member-remove',
-          externalId: member !== undefined && hasExternalId(member) ? member.externalId : '',
-          email: member?.email ?? memberId,
-          group: group.name,
-          reason,
-        });
+        if (member === undefined) removed.unknownMember.push(memberId);
+        else if (!hasExternalId(member)) removed.handAdded.push(member.email !== '' ? member.email : memberId);
+        else removed.notInGroup.push(member.email !== '' ? member.email : member.externalId);
       }
-      if (!changed) unchangedGroups += 1;
+      if (added.length > 0) changes.push(membershipChange('group-member-add', group, added, MEMBERSHIP_REASONS.add));
+      for (const why of ['notInGroup', 'handAdded', 'unknownMember'] as const) {
+        if (removed[why].length > 0) changes.push(membershipChange('group-member-remove', group, removed[why], MEMBERSHIP_REASONS[why]));
+      }
+      if (!changed && added.length === 0 && removed.notInGroup.length + removed.handAdded.length + removed.unknownMember.length === 0) unchangedGroups += 1;
     }
   }
 
@@ -632,7 +663,11 @@ interface SafetyInput {
 
 /** How many synced members the percentage applies to: org members with an externalId, else the last sync's. */
 function removalBase(input: PlanInput): number {
-  if (input.org !== null) return input.org.members.filter(hasExternalId).length;
+  if (input.org !== null) {
+    let count = 0;
+    for (const member of input.org.members) if (hasExternalId(member)) count += 1;
+    return count;
+  }
   return input.previous.syncedUsers?.length ?? 0;
 }
 
@@ -817,12 +852,13 @@ export async function directoryFingerprint(users: readonly PlanUser[], groups: r
   // One JSON line per entry, sorted by the native (UTF-16 code unit) order: deterministic and fast.
   const userLines = users.map((u) => JSON.stringify([u.externalId, u.email, u.disabled, u.deleted, u.deletedReason ?? null])).sort();
   const groupLines = groups.map((g) => JSON.stringify([g.externalId, g.name, [...g.userExternalIds].sort()])).sort();
-  return sha256Base64(`users\n${userLines.join('\n')}\ngroups\n${groupLines.join('\n')}`);
+  // = sha256Base64(`users\n${userLines.join('\n')}\ngroups\n${groupLines.join('\n')}`), without the joined text.
+  return sha256Base64OfPieces(['users\n', userLines, '\ngroups\n', groupLines]);
 }
 
 /** Hash of a canonical form of the organization's members and groups (order-independent). */
 export async function organizationFingerprint(org: OrgSnapshot): Promise<string> {
   const memberLines = org.members.map((m) => JSON.stringify([m.id, m.email, m.externalId, m.type, m.status])).sort();
   const groupLines = org.groups.map((g) => JSON.stringify([g.id, g.name, g.externalId, [...g.memberIds].sort()])).sort();
-  return sha256Base64(`members\n${memberLines.join('\n')}\ngroups\n${groupLines.join('\n')}`);
+  return sha256Base64OfPieces(['members\n', memberLines, '\ngroups\n', groupLines]);
 }

@@ -37,6 +37,12 @@ export interface PlanInput {
   overrides?: PlanOverrides;
   /** Batch size for largeImport (2000; tests lower it). */
   batchSize?: number;
+  /**
+   * Compute `fingerprint` (default true). A plain `sync` turns it off: nothing compares its
+   * fingerprints, and at 100k users they cost ~1 s and ~150 MB of transient text. A plan made without
+   * them has `fingerprint.directory === ''` and is never accepted as a reviewed plan.
+   */
+  fingerprints?: boolean;
 }
 
 /** A normalised user as it will be sent (directory-side view; `dirconn test` output). */
@@ -75,13 +81,28 @@ export type ChangeKind =
   | 'external-id-change'
   | 'skip';
 
-/** One thing the sync would do to the organization, with the reason. */
+/**
+ * One thing the sync would do to the organization, with the reason.
+ *
+ * Group membership changes are aggregated: one `group-member-add` per group, and one
+ * `group-member-remove` per group and reason, listing the members concerned in `members` (count in
+ * `count`), instead of one change per membership (a 100k-user directory has ~500k memberships).
+ */
 export interface PlannedChange {
   kind: ChangeKind;
-  /** User or group externalId concerned. */
+  /** User or group externalId concerned (the group's for group-level and membership changes). */
   externalId: string;
   email?: string;
+  /** Group name (group and membership changes). */
   group?: string;
+  /**
+   * `group-member-add` / `group-member-remove`: the members added to or removed from `group`, by
+   * email (lower-cased as sent for added directory users, as in the organization for removed members);
+   * the externalId when no email is known, the organization-user id for an unknown member.
+   */
+  members?: string[];
+  /** `group-member-add` / `group-member-remove`: how many members (`members.length`; kept when a report shortens `members`). */
+  count?: number;
   reason: string;
 }
 
@@ -141,7 +162,7 @@ export interface SyncPlan {
   unchanged: boolean;
   safety: { ok: boolean; removalLimit: number; checks: SafetyCheck[] };
   warnings: ReadWarning[];
-  /** Fingerprints used by `sync --plan` to refuse a stale plan. */
+  /** Fingerprints used by `sync --plan` to refuse a stale plan (`directory` is '' when not computed, see PlanInput.fingerprints). */
   fingerprint: { directory: string; organization: string | null };
   /** State to save after a successful apply. */
   nextState: SyncState;

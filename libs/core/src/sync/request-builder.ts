@@ -65,7 +65,9 @@ function toMember(user: ImportUserInput): ImportMember {
 }
 
 function toGroup(group: ImportGroupInput): ImportGroup {
-  return { name: group.name, externalId: group.externalId, memberExternalIds: [...group.userExternalIds] };
+  // The member list is shared with the input, not copied (500k ids at 10k groups); neither side is
+  // mutated after planning.
+  return { name: group.name, externalId: group.externalId, memberExternalIds: group.userExternalIds as string[] };
 }
 
 function request(groups: ImportGroup[], members: ImportMember[], overwriteExisting: boolean, largeImport: boolean, invite: boolean): ImportRequest {

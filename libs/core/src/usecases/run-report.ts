@@ -19,7 +19,7 @@ export interface RunReport {
   summary: PlanSummary | null;
   /** Requests posted to the server in this run. */
   requestsPosted: number;
-  /** Every removal and identity change, and up to 1000 other changes. */
+  /** Every removal and identity change, and other changes up to 1000 entries (a membership change counts its members). */
   changes: PlannedChange[];
   changesTruncated: boolean;
   warnings: ReadWarning[];
@@ -30,18 +30,38 @@ export interface RunReport {
 
 const MAX_REPORTED_CHANGES = 1000;
 
-/** Keeps every removal and identity change, and the first 1000 others. */
+/**
+ * Keeps every removal and identity change, and other changes up to 1000 entries, where an aggregated
+ * group membership change counts as its number of members: the one that crosses the limit is kept
+ * with its `members` list shortened (its `count` still says how many there are), later ones are
+ * dropped; `truncated` tells.
+ */
 export function selectReportedChanges(changes: readonly PlannedChange[]): { changes: PlannedChange[]; truncated: boolean } {
   const important = new Set(['remove', 'email-change', 'external-id-change', 'skip']);
   const kept: PlannedChange[] = [];
-  let others = 0;
+  let budget = MAX_REPORTED_CHANGES;
   let truncated = false;
   for (const change of changes) {
-    if (important.has(change.kind)) kept.push(change);
-    else if (others < MAX_REPORTED_CHANGES) {
+    if (important.has(change.kind)) {
       kept.push(change);
-      others++;
-    } else truncated = true;
+      continue;
+    }
+    if (budget <= 0) {
+      truncated = true;
+      continue;
+    }
+    const members = change.members;
+    if (members === undefined) {
+      kept.push(change);
+      budget -= 1;
+    } else if (members.length <= budget) {
+      kept.push(change);
+      budget -= Math.max(1, members.length);
+    } else {
+      kept.push({ ...change, members: members.slice(0, budget), count: change.count ?? members.length });
+      budget = 0;
+      truncated = true;
+    }
   }
   return { changes: kept, truncated };
 }

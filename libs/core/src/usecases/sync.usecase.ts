@@ -4,7 +4,7 @@
  * Fail closed: any error before apply leaves the saved state untouched and posts nothing.
  */
 import { DirconnError, toErrorData } from '../errors.js';
-import type { DirectorySnapshot, ReadProgress, ProviderExplanation } from '../model/directory.js';
+import type { DirectoryProvider, DirectorySnapshot, ReadOptions, ReadProgress, ProviderExplanation } from '../model/directory.js';
 import type { OrgSnapshot } from '../model/organization.js';
 import { EMPTY_SYNC_STATE, type SyncState } from '../model/state.js';
 import { apply } from '../sync/apply.js';
@@ -26,6 +26,8 @@ export interface PlanOptions {
   onProgress?: (progress: ReadProgress) => void;
   /** Batch size override (tests). */
   batchSize?: number;
+  /** Compute the plan's fingerprints (default true; see PlanInput.fingerprints). */
+  fingerprints?: boolean;
 }
 
 /** The result of reading and planning, before anything is posted. */
@@ -73,17 +75,16 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  const snapshot = await provider.read(readOptions);
+  const readOrg = client !== null && options.readOrganization !== false;
+  const { snapshot, org } = await readDirectoryAndOrganization(provider, readOptions, readOrg ? client : null, options.signal);
 
-  let org: OrgSnapshot | null = null;
   let orgUnavailableReason: string | undefined;
   if (client === null) {
     orgUnavailableReason = 'not logged in to a Bitwarden organization';
   } else if (options.readOrganization === false) {
     orgUnavailableReason = 'organization not read for this command';
-  } else {
-    org = await client.readOrganization(options.signal);
-    if (org === null) orgUnavailableReason = 'the server has no read endpoints (e.g. Vaultwarden): showing the directory-side view';
+  } else if (org === null) {
+    orgUnavailableReason = 'the server has no read endpoints (e.g. Vaultwarden): showing the directory-side view';
   }
   const urls = resolveServerUrls(config.server);
   const planInput = {
@@ -96,6 +97,7 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     ...(orgUnavailableReason !== undefined ? { orgUnavailableReason } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.fingerprints === false ? { fingerprints: false } : {}),
   };
   let plan = await buildPlan(planInput);
   if (plan.unchanged && plan.orgView === 'live' && hasPendingChanges(plan)) {
@@ -105,6 +107,51 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     plan.warnings.push({ code: 'sync.drift', message: 'The organization differs from the last sync although the directory did not change; the import will be sent again to correct it.' });
   }
   return { plan, snapshot, setup, scope, previous, loggedIn: client !== null, client };
+}
+
+/**
+ * Reads the directory and (with a client) the organization at the same time: both mostly wait on a
+ * server (a 100k-user LDAP read, and one request per group of the organization), so the run takes
+ * the longer of the two instead of their sum. Fail closed as before: either read failing stops the
+ * other and fails the run before anything is planned or sent. The directory's own error is reported
+ * in preference; the organization's when it failed first and the directory read only stopped because
+ * of it.
+ */
+export async function readDirectoryAndOrganization(
+  provider: DirectoryProvider,
+  readOptions: ReadOptions,
+  client: Pick<BitwardenClient, 'readOrganization'> | null,
+  signal: AbortSignal | undefined,
+): Promise<{ snapshot: DirectorySnapshot; org: OrgSnapshot | null }> {
+  if (client === null) return { snapshot: await provider.read(readOptions), org: null };
+  const both = new AbortController();
+  const onAbort = (): void => both.abort();
+  if (signal?.aborted === true) both.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  // Set by the organization read when it fails (a holder: assigned from the callback).
+  const failed: { org: { error: unknown } | null } = { org: null };
+  const orgRead = client.readOrganization(both.signal).catch((error: unknown) => {
+    failed.org ??= { error };
+    both.abort();
+    return null;
+  });
+  try {
+    let snapshot: DirectorySnapshot;
+    try {
+      snapshot = await provider.read({ ...readOptions, signal: both.signal });
+    } catch (error) {
+      const orgFailedFirst = failed.org;
+      both.abort();
+      await orgRead;
+      if (orgFailedFirst !== null && signal?.aborted !== true && DirconnError.is(error) && error.code === 'cancelled') throw orgFailedFirst.error;
+      throw error;
+    }
+    const org = await orgRead;
+    if (failed.org !== null) throw failed.org.error;
+    return { snapshot, org };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 function hasPendingChanges(plan: SyncPlan): boolean {
@@ -126,14 +173,27 @@ export interface SyncOptions extends PlanOptions {
   command?: string;
 }
 
+/** What a run report needs from the prepared plan (not the directory snapshot itself). */
+interface ReportedRun {
+  plan: SyncPlan;
+  snapshot: Pick<DirectorySnapshot, 'mode' | 'stats'>;
+}
+
 /** `dirconn sync`: read, plan, check safety, apply, save state, report. */
 export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Promise<SyncResult> {
   const started = deps.clock.now();
   const command = options.command ?? (options.dryRun ? 'sync --dry-run' : 'sync');
-  let prepared: Awaited<ReturnType<typeof preparePlan>> | undefined;
+  let prepared: (ReportedRun & Pick<PlanResult, 'scope'>) | undefined;
   try {
-    prepared = await preparePlan(deps, { ...options, requireLogin: !options.dryRun });
-    const { plan, client } = prepared;
+    // Keep only what the report needs of the snapshot: the users and groups as read (100k entries
+    // with their DNs and member lists) are not needed once planned; the plan has what apply() needs.
+    // Fingerprints only where a plan is shown or compared (dry run, --plan): a plain sync never reads them.
+    const { plan, client, scope, snapshot: { mode, stats } } = await preparePlan(deps, {
+      ...options,
+      requireLogin: !options.dryRun,
+      fingerprints: options.dryRun === true || options.reviewedPlan !== undefined,
+    });
+    prepared = { plan, scope, snapshot: { mode, stats } };
     if (options.reviewedPlan) assertPlanStillValid(options.reviewedPlan, plan);
     if (options.dryRun) {
       const report = await finishReport(deps, { command, started, outcome: 'dry-run', prepared, posted: 0, error: null });
@@ -171,6 +231,8 @@ function postedSoFar(error: unknown): number {
 /** Refuses a reviewed plan when the directory, the organization or the requests changed since. */
 export function assertPlanStillValid(reviewed: SyncPlan, current: SyncPlan): void {
   const changed: string[] = [];
+  // A plan made without fingerprints (a plain sync's) cannot show that nothing changed.
+  if (reviewed.fingerprint.directory === '' || current.fingerprint.directory === '') changed.push('the fingerprints (the plan was made without them)');
   if (reviewed.target.organizationId !== current.target.organizationId || reviewed.target.apiUrl !== current.target.apiUrl) changed.push('the target organization or server');
   if (reviewed.fingerprint.directory !== current.fingerprint.directory) changed.push('the directory (users, groups or memberships)');
   if (reviewed.fingerprint.organization !== current.fingerprint.organization) changed.push('the organization (members or groups)');
@@ -189,16 +251,38 @@ function safetyMessage(plan: SyncPlan): string {
 }
 
 function safetyHint(plan: SyncPlan): string {
-  const overrides = plan.safety.checks.filter((c) => !c.passed && c.override).map((c) => c.override as string);
+  const overrides = combineOverrides(plan.safety.checks.filter((c) => !c.passed && c.override).map((c) => c.override as string));
   const parts = ['Review the plan with "dirconn plan".'];
   if (overrides.length > 0) parts.push(`If it is intended, run once with ${overrides.join(' ')}`);
   parts.push('or change the limits with "dirconn config sync.maxRemovals <n>" / "dirconn config sync.maxRemovalPercent <p>".');
   return parts.join(' ');
 }
 
+/**
+ * One flag per option: the removal limit and the count-drop checks each suggest `--allow-removals N`
+ * (often together, with different N); the flag takes one value, so the largest is the one that works.
+ */
+export function combineOverrides(overrides: readonly string[]): string[] {
+  const out: string[] = [];
+  let allowRemovals: number | null = null;
+  let allowRemovalsAt = -1;
+  for (const override of overrides) {
+    const match = /^--allow-removals (\d+)$/.exec(override);
+    if (match?.[1] !== undefined) {
+      const n = Number.parseInt(match[1], 10);
+      if (allowRemovals === null) allowRemovalsAt = out.push(override) - 1;
+      allowRemovals = Math.max(allowRemovals ?? 0, n);
+      out[allowRemovalsAt] = `--allow-removals ${allowRemovals}`;
+    } else if (!out.includes(override)) {
+      out.push(override);
+    }
+  }
+  return out;
+}
+
 async function finishReport(
   deps: UseCaseDeps,
-  args: { command: string; started: Date; outcome: RunOutcome; prepared: PlanResult | undefined; posted: number; error: unknown },
+  args: { command: string; started: Date; outcome: RunOutcome; prepared: ReportedRun | undefined; posted: number; error: unknown },
 ): Promise<RunReport> {
   const finished = deps.clock.now();
   const plan = args.prepared?.plan;

@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SYNC_CONFIG, parseFieldValue } from '@dirconn/core';
-import type { SyncConfig } from '@dirconn/core';
+import { DEFAULT_SERVER_CONFIG, DEFAULT_SYNC_CONFIG, parseFieldValue, resolveDirectory } from '@dirconn/core';
+import type { DirconnConfig, SyncConfig } from '@dirconn/core';
+import { getProviderDefinition } from '../registry.js';
 import type { LdapConfig } from './ldap.config.js';
 import { LDAP_DEFAULTS, LDAP_FIELDS, checkLdapFilter, decodeUtf8Escapes, tlsFilesOf, transportOf } from './ldap.config.js';
 import { ldapDefinition } from './ldap.definition.js';
@@ -134,6 +135,20 @@ describe('checkLdapFilter', () => {
 describe('definition', () => {
   it('registers the reference names', () => {
     expect(ldapDefinition).toMatchObject({ type: 'ldap', label: 'Active Directory / LDAP', secretAccount: 'secretLdap', secretField: 'password', identityFields: ['hostname', 'domain', 'username'] });
+  });
+
+  it('applies the AD defaults only when LDAP is the chosen directory (never to another source)', () => {
+    const config = (directory: 'ldap' | 'sample'): DirconnConfig => ({
+      server: DEFAULT_SERVER_CONFIG,
+      directory,
+      sync: { ...DEFAULT_SYNC_CONFIG, users: true },
+      // ldap.ad defaults to true and an LDAP config is stored next to the chosen one.
+      directories: { ldap: { hostname: 'dc1', ad: true }, sample: {} },
+    });
+    const deps = { providers: getProviderDefinition };
+    expect(resolveDirectory(deps, config('ldap')).sync).toMatchObject({ userObjectClass: 'person', memberAttribute: 'member', revisionDateAttribute: 'whenChanged', userPath: 'CN=Users' });
+    const sample = resolveDirectory(deps, config('sample')).sync;
+    expect(sample).toMatchObject({ userObjectClass: null, memberAttribute: null, revisionDateAttribute: null, userPath: null });
   });
 
   it('normalises the sync config only when ad is on', () => {

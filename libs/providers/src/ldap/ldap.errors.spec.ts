@@ -5,6 +5,7 @@ import {
   InsufficientAccessError,
   InvalidCredentialsError,
   NoSuchObjectError,
+  OperationsError,
   SizeLimitExceededError,
   StrongAuthRequiredError,
   TimeLimitExceededError,
@@ -73,6 +74,17 @@ describe('translateLdapError', () => {
     expect(translated.code).toBe('provider.incomplete-read');
     expect(translated.message).toMatch(message);
     expect(translated.message).toContain('nothing was synced');
+  });
+
+  it("fails the read on Samba's time limit reported as an operations error, naming ldap.searchTimeLimit", () => {
+    const error = translateLdapError(new OperationsError('00002020: ldb_wait from ../../source4/ldap_server/ldap_backend.c:892 with LDB_WAIT_ALL: Operations error (1)'), search);
+    expect(error).toMatchObject({ code: 'provider.incomplete-read', message: expect.stringContaining('nothing was synced') });
+    expect(error.hint).toContain('ldap.searchTimeLimit');
+    expect(translateLdapError(new OperationsError('bind failed'), ctx).code).toBe('provider.error');
+  });
+
+  it('carries the missing base DN and key in the details (to tell another domain from a typo)', () => {
+    expect(translateLdapError(new NoSuchObjectError('no such object'), search).details).toEqual({ base: 'ou=People,dc=corp,dc=example', key: 'sync.userPath' });
   });
 
   it('names the key and DN of a missing search base', () => {

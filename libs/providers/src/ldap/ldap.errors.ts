@@ -116,6 +116,14 @@ export function translateLdapError(error: unknown, ctx: LdapErrorContext): Dirco
           hint: 'Grant the bind account read access to the users and groups (and their attributes) under the search bases.',
           cause: error,
         });
+      case 1:
+        if (ctx.phase !== 'search') break;
+        // Samba answers a search that ran into its time limit with operationsError ("ldb_wait …
+        // Operations error") instead of timeLimitExceeded when attributes are requested.
+        return new DirconnError('provider.incomplete-read', `${where} failed the search of ${baseText} with an operations error, so the read is incomplete and nothing was synced${said}.`, {
+          hint: 'Samba reports a search that hit ldap.searchTimeLimit this way: raise ldap.searchTimeLimit (seconds; 0 = no limit) or narrow sync.userFilter / sync.userPath; otherwise check the directory server logs.',
+          cause: error,
+        });
       case 3:
         return new DirconnError('provider.incomplete-read', `${where} stopped the search of ${baseText} at its time limit, so the read is incomplete and nothing was synced${said}.`, {
           hint: 'Raise ldap.searchTimeLimit (seconds; 0 = no limit) or the server\'s limit, or narrow the search with sync.userPath / sync.userFilter.',
@@ -136,6 +144,7 @@ export function translateLdapError(error: unknown, ctx: LdapErrorContext): Dirco
           return new DirconnError('config.invalid', `${ctx.base.key} points to ${ctx.base.dn}, which does not exist on ${ctx.endpoint}${said}.`, {
             hint: `Correct ${ctx.base.key} (search bases are <sync path>,<dc part of ldap.rootPath>); "dirconn test" lists the bases it uses.`,
             cause: error,
+            details: { base: ctx.base.dn, key: ctx.base.key },
           });
         }
         break;

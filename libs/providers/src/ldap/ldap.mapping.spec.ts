@@ -177,6 +177,10 @@ describe('search bases (reference §6.1.1)', () => {
     // Fixed: a base without dc= is used whole (the reference used only the path).
     ['o=Example', null, 'o=Example'],
     ['o=Example', 'ou=People', 'ou=People,o=Example'],
+    // A path that is a DN inside the root is used as is: the root itself = the whole domain (AD).
+    ['DC=corp,DC=example', 'DC=corp,DC=example', 'DC=corp,DC=example'],
+    ['dc=corp,dc=example', 'OU=Sales, DC=Corp,DC=Example', 'OU=Sales, DC=Corp,DC=Example'],
+    ['dc=corp,dc=example', 'OU=Sales,DC=other,DC=example', 'OU=Sales,DC=other,DC=example,dc=corp,dc=example'],
   ])('rootPath %j + path %j → %j', (rootPath, path, expected) => {
     expect(searchBase(rootPath, path)).toBe(expected);
   });

@@ -253,11 +253,17 @@ export function rootBase(rootPath: string | null | undefined): RootBase {
   return { root: trimmed.slice(start).trim().toLowerCase(), ignoredPrefix: prefix === '' ? null : prefix };
 }
 
-/** Search base for a user or group path: `<path>,<root>` when the path is set, else the root. */
+/**
+ * Search base for a user or group path: `<path>,<root>` when the path is set, else the root. A path
+ * that already is a DN inside the root (the root itself included) is used as it is: admins paste
+ * full DNs, and in AD mode, where an unset path means `CN=Users`, the base DN as path is how to
+ * search the whole domain (the reference's blank path; our config stores blank as unset).
+ */
 export function searchBase(rootPath: string | null | undefined, path: string | null | undefined): string {
   const { root } = rootBase(rootPath);
   const prefix = path?.trim().replace(/\s*,+\s*$/, '') ?? '';
-  return prefix === '' ? root : `${prefix},${root}`;
+  if (prefix === '') return root;
+  return isUnder(prefix, root) ? prefix : `${prefix},${root}`;
 }
 
 /** `CN=Deleted Objects,<dc part of rootPath>`: where AD keeps tombstones (reference §6.1.4). */

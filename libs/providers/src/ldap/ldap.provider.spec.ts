@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SYNC_CONFIG, silentLogger } from '@dirconn/core';
 import type { LdapConfig } from './ldap.config.js';
 import { LDAP_DEFAULTS } from './ldap.config.js';
-import { LdapProvider, parseLdapCursor, parseLdapUrl } from './ldap.provider.js';
+import { LdapProvider, deltaFilter, isMembershipFilter, parseLdapCursor, parseLdapUrl } from './ldap.provider.js';
 import { tlsOptionsOf } from './ldap.session.js';
 
 const config: LdapConfig = { ...LDAP_DEFAULTS, hostname: '127.0.0.1', port: 1, rootPath: 'dc=example,dc=com', username: 'cn=reader,dc=example,dc=com', ad: false, connectTimeout: 2 };
@@ -60,6 +60,26 @@ describe('cursor and referral URLs', () => {
     expect(parseLdapCursor({ ...cursor, lastSync: 'yesterday' })).toBeUndefined();
     expect(parseLdapCursor({ ...cursor, v: 2 })).toBeUndefined();
     expect(parseLdapCursor(null)).toBeUndefined();
+  });
+
+  it('keeps the AD USN mark and the tombstone visibility, dropping malformed ones', () => {
+    const cursor = { v: 1, lastSync: '2024-01-02T03:04:05.678Z', fingerprint: 'abc', deltaCapable: true };
+    const usn = { server: 'CN=NTDS Settings,CN=DC1,CN=Servers,CN=Site,CN=Sites,CN=Configuration,DC=corp,DC=example', invocationId: 'ab'.repeat(16), highest: '123456' };
+    expect(parseLdapCursor({ ...cursor, usn, tombstonesVisible: false })).toEqual({ ...cursor, usn, tombstonesVisible: false });
+    expect(parseLdapCursor({ ...cursor, usn: { ...usn, highest: '12x' } })).toEqual(cursor);
+    expect(parseLdapCursor({ ...cursor, usn: 'DC1', tombstonesVisible: 'no' })).toEqual(cursor);
+  });
+
+  it('builds time and USN delta filters', () => {
+    expect(deltaFilter('(&(objectClass=person))', 'whenChanged', { kind: 'time', time: '20240102030405.6Z' })).toBe('(&(&(objectClass=person))(whenChanged>=20240102030405.6Z))');
+    expect(deltaFilter('(&(objectClass=person))', 'whenChanged', { kind: 'usn', from: '12346' })).toBe('(&(&(objectClass=person))(uSNChanged>=12346))');
+  });
+
+  it('recognises membership user filters (their scope changes without a user change)', () => {
+    expect(isMembershipFilter('(memberOf:1.2.840.113556.1.4.1941:=CN=Vault,OU=Groups,DC=corp,DC=example)')).toBe(true);
+    expect(isMembershipFilter('(&(MEMBEROF=CN=Vault,DC=corp,DC=example)(mail=*))')).toBe(true);
+    expect(isMembershipFilter('(department=Sales)')).toBe(false);
+    expect(isMembershipFilter(null)).toBe(false);
   });
 
   it('parses referral URLs without downgrading the transport', () => {

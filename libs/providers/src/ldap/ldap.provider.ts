@@ -47,7 +47,7 @@ import {
 } from './ldap.mapping.js';
 import { collectRangedValues, findRangedAttribute } from './ldap.ranged.js';
 import type { LdapEndpoint, LdapStats, SearchSpec } from './ldap.session.js';
-import { LdapSession, newStats } from './ldap.session.js';
+import { LdapSession, endpointText, newStats } from './ldap.session.js';
 
 /** OID of AD's "show deleted objects" control (LDAP_SERVER_SHOW_DELETED_OID). */
 export const SHOW_DELETED_OID = '1.2.840.113556.1.4.417';
@@ -59,6 +59,20 @@ export const SHOW_DELETED_OID = '1.2.840.113556.1.4.417';
  */
 export const DELTA_OVERLAP_MS = 10 * 60 * 1000;
 
+/**
+ * Where an AD domain controller stood when a read started: its identity and its update sequence
+ * number (USN) high-water mark. USNs are per DC and per database instance, so a cursor is only
+ * trusted by the same DC with the same invocationId (a DC restored from backup gets a new one).
+ */
+export interface AdUsnMark {
+  /** rootDSE dsServiceName: the DN of the DC's NTDS Settings object. */
+  server: string;
+  /** invocationId of that DC's database, lower-case hex. */
+  invocationId: string;
+  /** rootDSE highestCommittedUSN when the read started (decimal). */
+  highest: string;
+}
+
 /** The cursor an LDAP read returns; opaque to core, stored after a successful sync. */
 export interface LdapCursor {
   v: 1;
@@ -68,6 +82,25 @@ export interface LdapCursor {
   fingerprint: string;
   /** False when the revision attribute was missing on the entries read: deltas would miss changes. */
   deltaCapable: boolean;
+  /**
+   * AD only: the DC's USN mark at the start of the read. The next delta read on the same DC asks for
+   * `uSNChanged` above it (exact, no clock involved); on another DC it falls back to the time filter.
+   */
+  usn?: AdUsnMark;
+  /**
+   * AD only: false when the bind user could see no deleted users on the last full read (it probably
+   * lacks the right to list CN=Deleted Objects), so delta reads repeat the warning instead of
+   * staying silent.
+   */
+  tombstonesVisible?: boolean;
+}
+
+/** What a delta read asks for: entries changed since a time (revision attribute) or above a USN. */
+export type DeltaSpec = { kind: 'time'; time: string } | { kind: 'usn'; from: string };
+
+/** `(&<filter>(<revision>>=<time>))` or, for USN deltas, `(&<filter>(uSNChanged>=<usn>))`. */
+export function deltaFilter(filter: string, revision: string, delta: DeltaSpec): string {
+  return delta.kind === 'usn' ? `(&${filter}(uSNChanged>=${delta.from}))` : withRevisionFilter(filter, revision, delta.time);
 }
 
 /** Test and tuning knobs that are not configuration. */
@@ -80,6 +113,15 @@ export interface LdapProviderOptions {
   now?: () => Date;
   /** Look-back of delta reads before the cursor time, in ms. Default DELTA_OVERLAP_MS. */
   deltaOverlapMs?: number;
+  /**
+   * Test knob: request the member attribute in ranges of this many values (`member;range=0-<n-1>`,
+   * then `member;range=<n>-<2n-1>` …) instead of relying on the server to cut it. Active Directory
+   * cuts at MaxValRange (1500) by itself; Samba returns every value unless asked for a range, so the
+   * integration tests use this to run the ranged-retrieval path against a real DC.
+   */
+  memberRangeSize?: number;
+  /** Use uSNChanged deltas on AD (default true); false forces the time filter (tests). */
+  adUsnDeltas?: boolean;
 }
 
 /** Parses a cursor we produced earlier; anything else (foreign or older formats) is ignored. */
@@ -87,10 +129,29 @@ export function parseLdapCursor(value: unknown): LdapCursor | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const c = value as Partial<LdapCursor>;
   if (c.v !== 1 || typeof c.lastSync !== 'string' || Number.isNaN(Date.parse(c.lastSync)) || typeof c.fingerprint !== 'string' || typeof c.deltaCapable !== 'boolean') return undefined;
-  return c as LdapCursor;
+  const cursor: LdapCursor = { v: 1, lastSync: c.lastSync, fingerprint: c.fingerprint, deltaCapable: c.deltaCapable };
+  const usn = c.usn as Partial<AdUsnMark> | undefined;
+  if (typeof usn === 'object' && usn !== null && typeof usn.server === 'string' && typeof usn.invocationId === 'string' && typeof usn.highest === 'string' && /^\d{1,20}$/.test(usn.highest)) {
+    cursor.usn = { server: usn.server, invocationId: usn.invocationId, highest: usn.highest };
+  }
+  if (typeof c.tombstonesVisible === 'boolean') cursor.tombstonesVisible = c.tombstonesVisible;
+  return cursor;
+}
+
+/** Same DC and same database instance (USNs of one are meaningless on the other). */
+function sameDc(a: AdUsnMark, b: AdUsnMark): boolean {
+  return a.server.trim().toLowerCase() === b.server.trim().toLowerCase() && a.invocationId === b.invocationId;
+}
+
+/** True when an AD user filter depends on group membership (memberOf, in-chain or direct). */
+export function isMembershipFilter(filter: string | null | undefined): boolean {
+  return /memberof/i.test(filter ?? '');
 }
 
 const GUID_BINARY = ['objectGUID', 'objectguid', 'ObjectGUID', 'OBJECTGUID'];
+/** The mangled RDN of a deleted AD object (`CN=Name\0ADEL:<objectGUID>`). */
+const DELETED_OBJECT_RDN = /\\0ADEL:/i;
+const INVOCATION_ID_BINARY = ['invocationId', 'invocationID', 'invocationid'];
 
 /** Adds names to a list once, case-insensitively, skipping blanks. */
 function attributeList(...names: (string | null | undefined | false)[]): string[] {
@@ -183,13 +244,17 @@ export class LdapProvider implements DirectoryProvider {
       idAttribute,
       !this.ad && 'entryUUID',
     );
-    const groupAttributes = attributeList(sync.groupNameAttribute, 'cn', sync.memberAttribute, wantsGuid && 'objectGUID', revision, idAttribute, this.ad && 'name');
+    const rangeSize = this.options.memberRangeSize;
+    const memberRequest = sync.memberAttribute?.trim() && rangeSize !== undefined && rangeSize > 0 ? `${sync.memberAttribute.trim()};range=0-${rangeSize - 1}` : sync.memberAttribute;
+    const groupAttributes = attributeList(sync.groupNameAttribute, 'cn', memberRequest, wantsGuid && 'objectGUID', revision, idAttribute, this.ad && 'name');
     const indexAttributes = attributeList('uid', wantsGuid && 'objectGUID', idAttribute);
     const pageSize = this.config.pagedSearch || this.ad ? Math.max(1, this.config.pageSize) : undefined;
     const fingerprint = createHash('sha256')
       .update(
         JSON.stringify([
           this.config.hostname?.trim().toLowerCase(),
+          // Another bind account may see other entries (and other tombstones): read everything once.
+          this.config.username?.trim().toLowerCase(),
           this.config.port,
           rootBase(this.config.rootPath).root,
           this.ad,
@@ -247,24 +312,41 @@ export class LdapProvider implements DirectoryProvider {
       });
     }
 
-    // Delta decision (reference §6.1.2, improved: our own cursor, settings fingerprint, clock overlap).
-    let deltaTime: string | null = null;
+    // Delta decision (reference §6.1.2, improved: our own cursor, settings fingerprint, clock overlap,
+    // and on AD the DC's update sequence numbers when the same DC answers).
+    let cursor: LdapCursor | undefined;
     if (!options.force && options.since !== undefined && options.since !== null && revision !== null) {
-      const cursor = parseLdapCursor(options.since);
-      if (cursor === undefined) {
+      const parsed = parseLdapCursor(options.since);
+      if (parsed === undefined) {
         warnings.push({ code: 'ldap.cursor-unknown', message: 'The saved delta cursor was not made by this LDAP source; reading everything.' });
-      } else if (cursor.fingerprint !== plan.fingerprint) {
+      } else if (parsed.fingerprint !== plan.fingerprint) {
         warnings.push({ code: 'ldap.cursor-stale', message: 'The LDAP settings changed since the last sync; reading everything instead of only changes.' });
-      } else if (!cursor.deltaCapable) {
+      } else if (!parsed.deltaCapable) {
         warnings.push({ code: 'ldap.delta-unavailable', message: `sync.revisionDateAttribute "${revision}" was not found on the entries last read, so changes cannot be detected by it; reading everything.` });
       } else {
-        deltaTime = toDeltaTime(new Date(Date.parse(cursor.lastSync) - (this.options.deltaOverlapMs ?? DELTA_OVERLAP_MS)));
+        cursor = parsed;
       }
     }
 
     const session = await this.open(stats, options.signal);
     try {
       const progress = this.progress(options);
+      // AD: where the DC stands before anything is read, so changes made during this read are seen next time.
+      const usnMark = this.ad && revision !== null && this.options.adUsnDeltas !== false ? await this.readUsnMark(session) : null;
+      let delta: DeltaSpec | null = null;
+      if (cursor !== undefined && revision !== null) {
+        const previous = cursor.usn;
+        if (usnMark !== null && previous !== undefined && sameDc(previous, usnMark) && BigInt(previous.highest) <= BigInt(usnMark.highest)) {
+          delta = { kind: 'usn', from: String(BigInt(previous.highest) + 1n) };
+        } else {
+          if (usnMark !== null && previous !== undefined) {
+            this.logger.debug('ldap delta by time: another DC or database answered', { previous: previous.server, now: usnMark.server });
+          }
+          delta = { kind: 'time', time: toDeltaTime(new Date(Date.parse(cursor.lastSync) - (this.options.deltaOverlapMs ?? DELTA_OVERLAP_MS))) };
+        }
+        this.logger.debug('ldap delta read', delta);
+      }
+
       let users: DirectoryUser[] | null = null;
       let usersComplete = !options.users;
       let groups: DirectoryGroup[] | null = null;
@@ -272,17 +354,25 @@ export class LdapProvider implements DirectoryProvider {
       let index: MemberIndex | null = null;
       const revisionSeen = { users: false, groups: false, userEntries: 0, groupEntries: 0 };
 
-      // In a delta run, groups are re-read completely when any changed (reference); that needs the
-      // full user scope for member resolution, which then also serves as a full user read.
+      // Groups: a delta run re-reads every group when any changed (reference; nested groups make a
+      // partial group read wrong), resolving members against the full user scope.
       let groupsChanged = true;
-      if (options.groups && deltaTime !== null && revision !== null) {
-        groupsChanged = await this.anyChanged(session, withRevisionFilter(plan.groupFilter, revision, deltaTime), plan.groupBase, plan.sync.groupPath ? 'sync.groupPath' : 'ldap.rootPath', warnings);
+      if (options.groups && delta !== null && revision !== null) {
+        groupsChanged = await this.anyChanged(session, deltaFilter(plan.groupFilter, revision, delta), plan.groupBase, plan.sync.groupPath ? 'sync.groupPath' : 'ldap.rootPath', warnings);
       }
-      const fullUserRead = deltaTime === null || (options.groups && groupsChanged);
+      // Users: AD keeps memberOf on the group side, so a user who joins or leaves a group has no new
+      // whenChanged/uSNChanged. With a membership user filter (memberOf, in-chain) any changed group
+      // therefore means a full user read; otherwise only changed users are read.
+      let scopeChanged = false;
+      if (this.ad && options.users && delta !== null && revision !== null && isMembershipFilter(plan.sync.userFilter)) {
+        const groupClass = `(&(objectClass=${escapeFilterValue(plan.sync.groupObjectClass ?? 'group')}))`;
+        scopeChanged = await this.anyChanged(session, deltaFilter(groupClass, revision, delta), rootBase(this.config.rootPath).root, 'ldap.rootPath', warnings);
+      }
+      const fullUserRead = delta === null || scopeChanged;
 
       if (options.users) {
-        index = options.groups && fullUserRead ? new MemberIndex() : null;
-        const filter = fullUserRead || revision === null ? plan.userFilter : withRevisionFilter(plan.userFilter, revision, deltaTime ?? '');
+        index = options.groups && groupsChanged && fullUserRead ? new MemberIndex() : null;
+        const filter = fullUserRead || revision === null || delta === null ? plan.userFilter : deltaFilter(plan.userFilter, revision, delta);
         users = await this.readUsers(session, plan, filter, index, revisionSeen, progress, warnings);
         usersComplete = fullUserRead;
       }
@@ -297,9 +387,11 @@ export class LdapProvider implements DirectoryProvider {
       }
       const mode: 'full' | 'delta' = usersComplete && groupsComplete ? 'full' : 'delta';
 
+      let tombstonesVisible: boolean | undefined;
       if (this.ad && options.users && users !== null) {
-        const deleted = await this.readDeletedUsers(session, plan, mode === 'delta' && revision !== null ? deltaTime : null, progress, warnings);
-        for (const u of deleted) users.push(u);
+        const deleted = await this.readDeletedUsers(session, plan, mode === 'delta' && revision !== null ? delta : null, cursor?.tombstonesVisible, progress, warnings);
+        for (const u of deleted.users) users.push(u);
+        tombstonesVisible = deleted.visible;
       }
 
       const deltaCapable =
@@ -312,8 +404,12 @@ export class LdapProvider implements DirectoryProvider {
           message: `sync.revisionDateAttribute "${revision}" is not present on the entries read, so delta reads could not see changes; every sync will read everything. On OpenLDAP use modifyTimestamp (AD: whenChanged).`,
         });
       }
-      const cursor: LdapCursor | undefined =
-        revision === null ? undefined : { v: 1, lastSync: startedAt.toISOString(), fingerprint: plan.fingerprint, deltaCapable };
+      let nextCursor: LdapCursor | undefined;
+      if (revision !== null) {
+        nextCursor = { v: 1, lastSync: startedAt.toISOString(), fingerprint: plan.fingerprint, deltaCapable };
+        if (usnMark !== null) nextCursor.usn = usnMark;
+        if (tombstonesVisible !== undefined) nextCursor.tombstonesVisible = tombstonesVisible;
+      }
 
       this.logger.debug('ldap read finished', { mode, users: users?.length ?? null, groups: groups?.length ?? null, ...stats });
       const snapshot: DirectorySnapshot = {
@@ -323,10 +419,71 @@ export class LdapProvider implements DirectoryProvider {
         warnings,
         stats: { ...stats, durationMs: Date.now() - started },
       };
-      if (cursor !== undefined) snapshot.cursor = cursor;
+      if (nextCursor !== undefined) snapshot.cursor = nextCursor;
       return snapshot;
+    } catch (error) {
+      throw await this.explainForeignBase(session, error);
     } finally {
       await session.close();
+    }
+  }
+
+  /**
+   * AD: the DC's identity (dsServiceName, invocationId) and highestCommittedUSN from the rootDSE.
+   * Null when the server does not publish them (then deltas use the time filter).
+   */
+  private async readUsnMark(session: LdapSession): Promise<AdUsnMark | null> {
+    try {
+      const root = (await session.searchAll({ base: { dn: '', key: 'ldap.hostname' }, scope: 'base', filter: '(objectClass=*)', attributes: ['dsServiceName', 'highestCommittedUSN'] })).entries[0];
+      if (!root) return null;
+      const attrs = lowerAttributes(root);
+      const server = firstString(attrs, 'dsServiceName');
+      const highest = firstString(attrs, 'highestCommittedUSN');
+      if (server === null || highest === null || !/^\d{1,20}$/.test(highest)) return null;
+      const ntds = (await session.searchAll({ base: { dn: server, key: 'ldap.hostname' }, scope: 'base', filter: '(objectClass=*)', attributes: ['invocationId'], binaryAttributes: INVOCATION_ID_BINARY })).entries[0];
+      const value = ntds ? lowerAttributes(ntds).get('invocationid') : undefined;
+      const bytes = Array.isArray(value) ? value[0] : value;
+      if (!Buffer.isBuffer(bytes) || bytes.length === 0) return null;
+      return { server, invocationId: bytes.toString('hex'), highest };
+    } catch (error) {
+      if (DirconnError.is(error) && (error.code === 'config.invalid' || error.code === 'provider.rights' || error.code === 'provider.error' || error.code === 'provider.referral')) {
+        this.logger.debug('ldap: no USN mark from the rootDSE; deltas use the time filter', { error: error.message });
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A search base the server says does not exist (noSuchObject) may belong to another domain: AD
+   * answers with a referral, Samba with noSuchObject. When the base lies outside every naming
+   * context of this DC, say so (provider.referral) instead of "does not exist".
+   */
+  private async explainForeignBase(session: LdapSession, error: unknown): Promise<unknown> {
+    if (!DirconnError.is(error) || error.code !== 'config.invalid') return error;
+    const details = error.details as { base?: unknown; key?: unknown } | undefined;
+    const dn = typeof details?.base === 'string' ? details.base : null;
+    if (dn === null) return error;
+    const contexts = await this.namingContexts(session);
+    if (contexts.length === 0 || contexts.some((nc) => isUnder(dn, nc))) return error;
+    const key = typeof details?.key === 'string' ? details.key : 'ldap.rootPath';
+    return new DirconnError(
+      'provider.referral',
+      `${dn} (${key}) is not in any naming context of the LDAP server ${endpointText(session.endpoint)}, which holds ${contexts.join(', ')}: it belongs to another domain or forest, so nothing was read.`,
+      {
+        hint: 'Point ldap.hostname at a domain controller of that domain (or a global catalog, port 3269 with ldap.ssl, for a forest-wide read), or correct ldap.rootPath to this domain.',
+        cause: error,
+      },
+    );
+  }
+
+  /** The rootDSE namingContexts ([] when unreadable). */
+  private async namingContexts(session: LdapSession): Promise<string[]> {
+    try {
+      const root = (await session.searchAll({ base: { dn: '', key: 'ldap.hostname' }, scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] })).entries[0];
+      return root ? stringValues(lowerAttributes(root).get('namingcontexts')) : [];
+    } catch {
+      return [];
     }
   }
 
@@ -468,7 +625,9 @@ export class LdapProvider implements DirectoryProvider {
           const attrs = lowerAttributes(entry);
           revisionSeen.groupEntries++;
           if (revision !== null && !revisionSeen.groups && attrs.has(revision)) revisionSeen.groups = true;
-          const rangedAttr = memberAttribute === null ? undefined : findRangedAttribute(entry, memberAttribute);
+          const found = memberAttribute === null ? undefined : findRangedAttribute(entry, memberAttribute);
+          // ldapts lists a requested attribute the server did not return as []: not a ranged reply.
+          const rangedAttr = found !== undefined && stringValues(entry[found.name]).length > 0 ? found : undefined;
           const raw = mapGroupEntry(entry, attrs, settings, rangedAttr ? [] : undefined);
           if (raw === null) {
             unnamed++;
@@ -484,6 +643,7 @@ export class LdapProvider implements DirectoryProvider {
     progress('groups', raws.length, true);
 
     // Large groups (AD MaxValRange): fetch the remaining member chunks, one group after another.
+    const rangeSize = this.options.memberRangeSize;
     if (memberAttribute !== null) {
       for (const item of ranged) {
         const found = findRangedAttribute(item.entry, memberAttribute);
@@ -495,7 +655,7 @@ export class LdapProvider implements DirectoryProvider {
             base: { dn, key: plan.sync.groupPath ? 'sync.groupPath' : 'ldap.rootPath' },
             scope: 'base',
             filter: '(objectClass=*)',
-            attributes: [`${attribute};range=${start}-*`],
+            attributes: [`${attribute};range=${start}-${rangeSize !== undefined && rangeSize > 0 ? String(start + rangeSize - 1) : '*'}`],
           });
           const entry = entries[0];
           if (!entry) return undefined;
@@ -513,7 +673,11 @@ export class LdapProvider implements DirectoryProvider {
     let unresolvedGroups = 0;
     const examples: string[] = [];
     for (const raw of raws) {
-      const { group, unresolved } = resolveMembers(raw, index);
+      const resolved = resolveMembers(raw, index);
+      const group = resolved.group;
+      // Samba with the Recycle Bin on still lists deleted members (`CN=x\0ADEL:<guid>,CN=Deleted
+      // Objects,…`; Windows hides such deactivated links): they are gone, not out of scope.
+      const unresolved = resolved.unresolved.filter((value) => !DELETED_OBJECT_RDN.test(value));
       groups.push(group);
       if (unresolved.length > 0) {
         unresolvedCount += unresolved.length;
@@ -537,7 +701,14 @@ export class LdapProvider implements DirectoryProvider {
    * AD deleted users (reference §6.1.4, improved): searched on every run, not only forced ones. If the
    * bind user cannot see CN=Deleted Objects, a warning says so (the reference hides it).
    */
-  private async readDeletedUsers(session: LdapSession, plan: ReadPlan, deltaTime: string | null, progress: (phase: string, count: number, final?: boolean) => void, warnings: ReadWarning[]): Promise<DirectoryUser[]> {
+  private async readDeletedUsers(
+    session: LdapSession,
+    plan: ReadPlan,
+    delta: DeltaSpec | null,
+    previouslyVisible: boolean | undefined,
+    progress: (phase: string, count: number, final?: boolean) => void,
+    warnings: ReadWarning[],
+  ): Promise<{ users: DirectoryUser[]; visible: boolean | undefined }> {
     const base = deletedObjectsBase(this.config.rootPath);
     const scheme = this.config.externalIdAttribute;
     if (scheme !== 'auto' && scheme !== 'objectGUID') {
@@ -545,22 +716,31 @@ export class LdapProvider implements DirectoryProvider {
         code: 'ad.deleted-objects-skipped',
         message: `Deleted AD users are only detected with ldap.externalIdAttribute auto or objectGUID (tombstones keep only their objectGUID); with ${scheme} they are detected as vanished users on full reads.`,
       });
-      return [];
+      return { users: [], visible: undefined };
     }
     const showDeleted = new Control(SHOW_DELETED_OID, { critical: true });
     const key = 'ldap.rootPath';
     const domain = base.replace(/^CN=Deleted Objects,/i, '');
-    const netbios = (this.config.domain ?? '').trim() || 'DOMAIN';
-    const grant = `Grant the bind user "List Contents" and "Read Property" on it, as a domain admin: dsacls "${base}" /takeOwnership, then dsacls "${base}" /G ${netbios}\\<bind user>:LCRP (domain ${domain}).`;
-    const unreadable = (why: string): DirectoryUser[] => {
+    // dsacls takes DOMAIN\user or a UPN: name the bind user when ldap.username is one of those.
+    const username = (this.config.username ?? '').trim();
+    const who = /\\|@/.test(username) && !username.includes('=') ? username : `${(this.config.domain ?? '').trim() || 'DOMAIN'}\\<bind user>`;
+    const grant = `Grant the bind user "List Contents" and "Read Property" on it, as a domain admin: dsacls "${base}" /takeOwnership, then dsacls "${base}" /G ${who}:LCRP (domain ${domain}).`;
+    const unreadable = (why: string): { users: DirectoryUser[]; visible: boolean } => {
       warnings.push({
         code: 'ad.deleted-objects-unreadable',
         message: `Cannot read ${base} (${why}), so users deleted in Active Directory cannot be detected on this run (they are still removed when they vanish from a full read, within the safety limits). ${grant}`,
       });
-      return [];
+      return { users: [], visible: false };
+    };
+    const noneVisible = (): void => {
+      warnings.push({
+        code: 'ad.deleted-objects-none-visible',
+        message: `No deleted users are visible in ${base}. If users were deleted in the last months, the bind user probably cannot list deleted objects, so deletions are only detected when users vanish from a full read. ${grant}`,
+      });
     };
     const classFilter = `(&(&(objectClass=${escapeFilterValue(plan.sync.userObjectClass ?? 'person')}))(isDeleted=TRUE))`;
-    const filter = deltaTime !== null && plan.sync.revisionDateAttribute ? withRevisionFilter(classFilter, plan.sync.revisionDateAttribute, deltaTime) : classFilter;
+    const revision = plan.sync.revisionDateAttribute?.trim() || null;
+    const filter = delta !== null && revision !== null ? deltaFilter(classFilter, revision, delta) : classFilter;
     const users: DirectoryUser[] = [];
     try {
       // Without rights AD often answers with nothing rather than an error: check the container first.
@@ -593,14 +773,15 @@ export class LdapProvider implements DirectoryProvider {
       throw error;
     }
     progress('deleted users', users.length, true);
-    if (users.length === 0 && deltaTime === null) {
-      // AD may also hide tombstones from a user who can see the container: say so on full reads.
-      warnings.push({
-        code: 'ad.deleted-objects-none-visible',
-        message: `No deleted users are visible in ${base}. If users were deleted in the last months, the bind user probably cannot list deleted objects, so deletions are only detected when users vanish from a full read. ${grant}`,
-      });
+    if (users.length > 0) return { users, visible: true };
+    if (delta === null) {
+      // AD may also hide tombstones from a user who can see the container: say so on full reads…
+      noneVisible();
+      return { users, visible: false };
     }
-    return users;
+    // … and on the delta reads after such a full read (none changed is normal there, so remember).
+    if (previouslyVisible === false) noneVisible();
+    return { users, visible: previouslyVisible };
   }
 
   /** Checks that the base DN and the user/group search bases exist. */
@@ -615,12 +796,17 @@ export class LdapProvider implements DirectoryProvider {
     if (this.sync.groupPath?.trim()) locations.push({ key: 'sync.groupPath', dn: searchBase(this.config.rootPath, this.sync.groupPath) });
     const session = await this.open(newStats(), signal);
     try {
+      let contexts: string[] | undefined;
       for (const location of locations) {
         try {
           const { entries } = await session.searchAll({ base: { dn: location.dn, key: location.key }, scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
           if (entries.length === 0) problems.push({ key: location.key, message: `${location.dn} is not visible to the bind user` });
         } catch (error) {
-          if (DirconnError.is(error) && error.code === 'config.invalid') problems.push({ key: location.key, message: `${location.dn} does not exist` });
+          if (DirconnError.is(error) && error.code === 'config.invalid') {
+            contexts ??= await this.namingContexts(session);
+            const foreign = contexts.length > 0 && !contexts.some((nc) => isUnder(location.dn, nc));
+            problems.push({ key: location.key, message: foreign ? `${location.dn} is not on this server (it holds ${contexts.join(', ')}): another domain or forest?` : `${location.dn} does not exist` });
+          }
           else if (DirconnError.is(error) && error.code === 'provider.referral') problems.push({ key: location.key, message: `${location.dn} is on another server (referral): ${error.message}` });
           else throw error;
         }
