@@ -30,7 +30,7 @@ import {
 } from './cli-harness.js';
 
 interface PlanJson {
-  changes: { kind: string; externalId: string; email?: string; group?: string; reason: string }[];
+  changes: { kind: string; externalId: string; email?: string; group?: string; members?: string[]; reason: string }[];
   summary: { invites: number; removals: number; usersInDirectory: number };
   safety: { ok: boolean; removalLimit: number; checks: { rule: string; passed: boolean; message: string; override?: string }[] };
   requests: { members: { externalId: string; email: string; deleted: boolean }[] }[];
@@ -225,8 +225,13 @@ describe('dirconn e2e: safety', () => {
         for (const id of before) if (!after.includes(id)) membershipDiff.add(`-${name}:${id}`);
         for (const id of after) if (!before.includes(id)) membershipDiff.add(`+${name}:${id}`);
       }
+      // Membership changes are aggregated per group: `members` lists the emails (or externalIds).
+      const idByEmail = new Map<string, string>();
+      for (const [id, email] of [...membersBefore, ...membersAfter]) idByEmail.set(email, id);
       const planned = new Set(
-        plan.changes.filter((c) => c.kind === 'group-member-add' || c.kind === 'group-member-remove').map((c) => `${c.kind === 'group-member-add' ? '+' : '-'}${c.group}:${c.externalId}`),
+        plan.changes
+          .filter((c) => c.kind === 'group-member-add' || c.kind === 'group-member-remove')
+          .flatMap((c) => (c.members ?? [c.externalId]).map((m) => `${c.kind === 'group-member-add' ? '+' : '-'}${c.group}:${idByEmail.get(m) ?? m}`)),
       );
       // A removed member leaves its groups with the removal itself (not a separate change in the plan).
       const expectedDiff = new Set([...planned, ...leavers.flatMap((u) => directoryA.groups.filter((g) => g.memberDns.includes(u.dn)).map((g) => `-${g.name}:${u.dn}`))]);
