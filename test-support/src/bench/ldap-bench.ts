@@ -57,9 +57,8 @@ const USAGE = `usage: npm run bench -- [options]   (node test-support/dist/bench
   --large-import         sync.largeImport true (batches of 2000)
   --cloud                fake as a cloud server (2000-member cap per import; needs --large-import)
   --external-id ATTR     ldap.externalIdAttribute (default entryUUID; auto = DN on OpenLDAP)
-  --fast-fake            memoise the fake's member/group lookups during read requests (the fake scans
-                         all members per GET …/member-ids: at 100k the fake, not dirconn, is the
-                         bottleneck of the live-organization read)
+  --fast-fake            memoise the fake's member/group lookups during read requests (mostly
+                         unnecessary now that the fake indexes its state; kept for comparison)
   --plain-output         run "dirconn sync" instead of "dirconn --json sync" (no whole-plan JSON)
   --cpu-prof             V8 CPU profile of every sync (NODE_OPTIONS=--cpu-prof), summarised; implies --keep
   --heap-prof            V8 heap profile of every sync (NODE_OPTIONS=--heap-prof; what is still live at

@@ -623,7 +623,7 @@ export interface BenchOptions {
   selfHosted: boolean;
   /** FakeTargetOptions.fastReads. */
   fastFake: boolean;
-  /** `dirconn sync` (human output) instead of `dirconn --json sync` (which prints the whole plan). */
+  /** `dirconn sync` (human output) instead of `dirconn --json sync` (which prints the outcome, summary, safety checks and removals). */
   plainOutput: boolean;
   /** Extra NODE_OPTIONS for the sync runs (e.g. `--max-old-space-size=300`). */
   nodeOptions: string;
@@ -667,7 +667,7 @@ export interface SyncFigures {
   /** Identity changes (email-change, external-id-change): all of them are in the report. */
   identityChanges: number;
   summary: Record<string, number> | null;
-  /** Bytes of the sync's stdout (`dirconn --json sync`: the whole plan). */
+  /** Bytes of the sync's stdout (`dirconn --json sync`: outcome, summary, safety, removals). */
   stdoutBytes: number;
   usersChanged?: number;
   phases?: Phase[];
