@@ -13,6 +13,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { directoryA } from './fixtures.js';
 
 export interface GenerateDirectoryOptions {
   /** Number of inetOrgPerson users. */
@@ -33,19 +34,8 @@ export interface GenerateDirectoryOptions {
   mailDomain?: string;
 }
 
-/** The OUs users are spread over (round-robin by index), as in directory A. */
-export const GENERATED_USER_OUS: readonly string[] = [
-  'Accounting',
-  'Product Development',
-  'Product Testing',
-  'Human Resources',
-  'Payroll',
-  'Janitorial',
-  'Management',
-  'Administrative',
-  'Peons',
-  'Planning',
-];
+/** The OUs users are spread over (round-robin by index): directory A's. */
+export const GENERATED_USER_OUS: readonly string[] = directoryA.ous;
 
 /** The OU that holds the generated groups. */
 export const GENERATED_GROUP_OU = 'Groups';

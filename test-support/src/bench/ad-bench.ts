@@ -32,7 +32,7 @@ import { ldapModify, startSambaDc } from '../samba.js';
 import type { SambaDc } from '../samba.js';
 import { seedBulkDirectory } from '../samba-seed.js';
 import type { BulkDirectoryInfo } from '../samba-seed.js';
-import { Cleanup, formatDetails, formatTable, positiveInt, resultJsonLine, runBench, secs, tempDir } from './measure.js';
+import { benchLog, positiveInt, runBenchCli, secs, type Cleanup } from './measure.js';
 import type { BenchOptions, DirectoryTarget, FloorSearch } from './measure.js';
 
 const USAGE = `usage: npm run bench:ad -- [options]   (node test-support/dist/bench/ad-bench.js [options]; as root)
@@ -101,9 +101,7 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
+const log = benchLog;
 
 /** The searches of a full AD sync (ldap.provider.ts plan(), AD mode, no prefix+suffix), for the floor. */
 function floorSearches(bulk: BulkDirectoryInfo): FloorSearch[] {
@@ -194,48 +192,15 @@ async function startDirectory(options: Options, cleanup: Cleanup): Promise<Direc
   };
 }
 
-async function main(): Promise<number> {
-  let options: Options | null;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (options === null) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const cleanup = new Cleanup();
-  cleanup.installSignalHandlers();
-  try {
-    options.workDir = await tempDir(cleanup, 'dirconn-ad-bench-', options.keep);
-    log(`work dir: ${options.workDir}${options.keep ? ' (kept)' : ''}`);
-    const target = await startDirectory(options, cleanup);
-    const result = await runBench(target, options, cleanup, log);
-    const out = [
-      '',
-      `dirconn sync bench: Samba AD DC ${result.users} users / ${result.groups} groups (${Math.min(options.membersPerGroup, options.users)} members per group, every 10th nests the next), ` +
-        `LDAPS, page size ${options.pageSize}, fake Bitwarden self-hosted${options.largeImport ? ', largeImport' : ''}, ` +
-        `${options.plainOutput ? 'dirconn sync' : 'dirconn --json sync'}, third sync ${options.third === 'delta' ? 'delta (uSNChanged)' : 'full (fullSyncIntervalHours 0)'}${options.groupChange ? ' with a group membership change' : ''}, ` +
-        `${result.node}, ${result.cpus} CPUs; load ${secs(result.loadMs)} s`,
-      '',
-      formatTable(result),
-      '',
-      formatDetails(result),
-      '',
-      resultJsonLine(result),
-      '',
-    ];
-    process.stdout.write(out.join('\n'));
-    return 0;
-  } catch (error) {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
-  } finally {
-    await cleanup.run();
-    if (options.keep && options.workDir) log(`kept: ${options.workDir}`);
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await runBenchCli<Options>({
+  usage: USAGE,
+  parse: parseOptions,
+  workDirPrefix: 'dirconn-ad-bench-',
+  start: startDirectory,
+  describe: (result, options) =>
+    `dirconn sync bench: Samba AD DC ${result.users} users / ${result.groups} groups (${Math.min(options.membersPerGroup, options.users)} members per group, every 10th nests the next), ` +
+    `LDAPS, page size ${options.pageSize}, fake Bitwarden self-hosted${options.largeImport ? ', largeImport' : ''}, ` +
+    `${options.plainOutput ? 'dirconn sync' : 'dirconn --json sync'}, third sync ${options.third === 'delta' ? 'delta (uSNChanged)' : 'full (fullSyncIntervalHours 0)'}${options.groupChange ? ' with a group membership change' : ''}, ` +
+    `${result.node}, ${result.cpus} CPUs; load ${secs(result.loadMs)} s`,
+  showTargets: false,
+});

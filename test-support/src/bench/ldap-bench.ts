@@ -31,17 +31,7 @@ import { generateDirectory, generatedUser, writeDirectoryLdif } from '../generat
 import type { GenerateDirectoryOptions } from '../generate-ldif.js';
 import { ldapModify, startSlapd } from '../slapd.js';
 import type { Slapd } from '../slapd.js';
-import {
-  Cleanup,
-  formatDetails,
-  formatTable,
-  formatTargets,
-  positiveInt,
-  resultJsonLine,
-  runBench,
-  secs,
-  tempDir,
-} from './measure.js';
+import { benchLog, positiveInt, runBenchCli, secs, type Cleanup } from './measure.js';
 import type { BenchOptions, DirectoryTarget, FloorSearch } from './measure.js';
 
 const USAGE = `usage: npm run bench -- [options]   (node test-support/dist/bench/ldap-bench.js [options])
@@ -130,9 +120,7 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
+const log = benchLog;
 
 /** generateDirectory with backdated createTimestamp/modifyTimestamp on every entry (for --delta). */
 function* backdated(gen: GenerateDirectoryOptions): Generator<string> {
@@ -230,50 +218,15 @@ async function startDirectory(options: Options, cleanup: Cleanup): Promise<{ sla
   return { slapd, target };
 }
 
-async function main(): Promise<number> {
-  let options: Options | null;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (options === null) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const cleanup = new Cleanup();
-  cleanup.installSignalHandlers();
-  try {
-    options.workDir = await tempDir(cleanup, 'dirconn-bench-', options.keep);
-    log(`work dir: ${options.workDir}${options.keep ? ' (kept)' : ''}`);
-    const { target } = await startDirectory(options, cleanup);
-    const result = await runBench(target, options, cleanup, log);
-    const out = [
-      '',
-      `dirconn sync bench: OpenLDAP ${result.users} users / ${result.groups} groups (${Math.min(options.membersPerGroup, options.users)} members per group), page size ${options.pageSize}, ` +
-        `fake Bitwarden ${options.selfHosted ? 'self-hosted' : 'cloud'}${options.fastFake ? ' (fast reads)' : ''}${options.largeImport ? ', largeImport' : ''}, ` +
-        `${options.plainOutput ? 'dirconn sync' : 'dirconn --json sync'}${options.nodeOptions ? ` (NODE_OPTIONS ${options.nodeOptions})` : ''}, ${result.node}, ${result.cpus} CPUs ` +
-        `(load average ${result.loadAvg.start} → ${result.loadAvg.end}); directory generated + loaded in ${secs(result.loadMs)} s`,
-      '',
-      formatTable(result),
-      '',
-      formatDetails(result),
-      '',
-      formatTargets(result),
-      '',
-      resultJsonLine(result),
-      '',
-    ];
-    process.stdout.write(out.join('\n'));
-    return 0;
-  } catch (error) {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
-  } finally {
-    await cleanup.run();
-    if (options.keep && options.workDir) log(`kept: ${options.workDir}`);
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await runBenchCli<Options>({
+  usage: USAGE,
+  parse: parseOptions,
+  workDirPrefix: 'dirconn-bench-',
+  start: async (options, cleanup) => (await startDirectory(options, cleanup)).target,
+  describe: (result, options) =>
+    `dirconn sync bench: OpenLDAP ${result.users} users / ${result.groups} groups (${Math.min(options.membersPerGroup, options.users)} members per group), page size ${options.pageSize}, ` +
+    `fake Bitwarden ${options.selfHosted ? 'self-hosted' : 'cloud'}${options.fastFake ? ' (fast reads)' : ''}${options.largeImport ? ', largeImport' : ''}, ` +
+    `${options.plainOutput ? 'dirconn sync' : 'dirconn --json sync'}${options.nodeOptions ? ` (NODE_OPTIONS ${options.nodeOptions})` : ''}, ${result.node}, ${result.cpus} CPUs ` +
+    `(load average ${result.loadAvg.start} → ${result.loadAvg.end}); directory generated + loaded in ${secs(result.loadMs)} s`,
+  showTargets: true,
+});
