@@ -122,6 +122,17 @@ describe('dirconn e2e: main flow (login, config, test, sync) against slapd and t
     expect(groupMembership(fake)).toEqual(expectedGroups);
     expect((await cli.ok(['--json', 'sync'])).json).toMatchObject({ outcome: 'unchanged', requestsPosted: 0 });
     expect(importCount(fake)).toBe(2);
+
+    // Drift: someone empties a group by hand. The directory is unchanged (same hash), but the live
+    // organization differs, so the next sync posts again and restores it.
+    const blue = fake.groups().find((g) => g.name === 'Blue Team');
+    expect(blue?.memberIds.length).toBe(3);
+    if (blue) blue.memberIds = [];
+    const drift = await cli.ok(['--json', 'sync']);
+    expect(drift.json).toMatchObject({ outcome: 'synced', requestsPosted: 1 });
+    expect((drift.json as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['sync.drift']));
+    expect(importCount(fake)).toBe(3);
+    expect(groupMembership(fake)).toEqual(expectedGroups);
   });
 
   it('--json prints exactly one JSON document on stdout for every command, success or error; logs stay on stderr', async () => {

@@ -100,11 +100,18 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     ...(options.fingerprints === false ? { fingerprints: false } : {}),
   };
   let plan = await buildPlan(planInput);
-  if (plan.unchanged && plan.orgView === 'live' && hasPendingChanges(plan)) {
+  if (plan.unchanged && plan.warnings.some((w) => w.code === 'organization-drift')) {
     // The request is what we sent last time, yet the organization differs from it (skipped invites,
     // manual edits, a seat overrun): post again instead of trusting the cache (users-voice §1.4).
-    plan = await buildPlan({ ...planInput, overrides: { ...(options.overrides ?? {}), ignoreHash: true } });
-    plan.warnings.push({ code: 'sync.drift', message: 'The organization differs from the last sync although the directory did not change; the import will be sent again to correct it.' });
+    // Only `unchanged` depends on the hash override, so the plan is not computed a second time.
+    plan = {
+      ...plan,
+      unchanged: false,
+      warnings: [
+        ...plan.warnings.filter((w) => w.code !== 'organization-drift'),
+        { code: 'sync.drift', message: 'The organization differs from the last sync although the directory did not change; the import will be sent again to correct it.' },
+      ],
+    };
   }
   return { plan, snapshot, setup, scope, previous, loggedIn: client !== null, client };
 }
@@ -154,9 +161,6 @@ export async function readDirectoryAndOrganization(
   }
 }
 
-function hasPendingChanges(plan: SyncPlan): boolean {
-  return plan.changes.some((c) => c.kind !== 'skip' && c.kind !== 'email-change' && c.kind !== 'external-id-change');
-}
 
 /** Outcome of `sync` (also returned for dry runs). */
 export interface SyncResult {
