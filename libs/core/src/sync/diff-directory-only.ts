@@ -1,0 +1,106 @@
+/**
+ * The "directory-only" organization diff: without a readable organization (Vaultwarden, or not
+ * requested), the changes are derived from what the previous successful sync sent, and each reason
+ * says that this is not verified against the organization.
+ */
+import { removalReason, REMOVAL_REASONS } from './change-reasons.js';
+import { normalizeEmail } from './normalize.js';
+import type { DiffContext, DiffResult } from './org-diff.types.js';
+import type { PlannedChange } from './plan.types.js';
+
+/** Without a readable organization: changes relative to what the last successful sync sent. */
+export function diffDirectoryOnly(context: DiffContext): DiffResult {
+  const { users, groups, overwriteExisting, previous } = context;
+  const changes: PlannedChange[] = [];
+  const removals: PlannedChange[] = [];
+  const previousUsers = previous.syncedUsers;
+  const previousByExternalId = new Map<string, string>();
+  const previousByEmail = new Map<string, string>();
+  for (const synced of previousUsers ?? []) {
+    previousByExternalId.set(synced.externalId, synced.email);
+    const email = normalizeEmail(synced.email);
+    if (email !== null && !previousByEmail.has(email)) previousByEmail.set(email, synced.externalId);
+  }
+  const activeIds = new Set<string>();
+  for (const user of users) if (!user.deleted) activeIds.add(user.externalId);
+
+  const removedIds = new Set<string>();
+  const remove = (externalId: string, email: string, reason: string): void => {
+    if (removedIds.has(externalId)) return;
+    removedIds.add(externalId);
+    const change: PlannedChange = { kind: 'remove', externalId, email, reason };
+    changes.push(change);
+    removals.push(change);
+  };
+  // Deleted entries that could match a member: previously synced ones, or all of them when nothing
+  // is known about earlier syncs (conservative: the organization may hold them).
+  for (const user of users) {
+    if (!user.deleted || activeIds.has(user.externalId)) continue;
+    if (previousUsers === null || previousByExternalId.has(user.externalId)) remove(user.externalId, user.email, removalReason(user));
+  }
+  let removalsUnknown = false;
+  if (overwriteExisting) {
+    if (previousUsers === null) removalsUnknown = true;
+    else for (const synced of previousUsers) if (!activeIds.has(synced.externalId)) remove(synced.externalId, synced.email, REMOVAL_REASONS.overwrite);
+  }
+
+  let unchangedMembers = 0;
+  for (const user of users) {
+    if (user.deleted) continue;
+    const previousEmail = previousByExternalId.get(user.externalId);
+    if (previousEmail !== undefined) {
+      if (normalizeEmail(previousEmail) !== user.email) {
+        changes.push({
+          kind: 'email-change',
+          externalId: user.externalId,
+          email: user.email,
+          reason:
+            `the last sync sent ${previousEmail} for this externalId and the directory now has ${user.email}; the server never updates a member's email, ` +
+            `so the member most likely stays ${previousEmail} (organization not read, so this is not verified)`,
+        });
+      } else {
+        unchangedMembers += 1;
+      }
+      continue;
+    }
+    const otherId = previousByEmail.get(user.email);
+    if (otherId !== undefined) {
+      const leaving = removedIds.has(otherId) ? ` and this sync removes "${otherId}", so the person loses access` : '';
+      changes.push({
+        kind: 'external-id-change',
+        externalId: user.externalId,
+        email: user.email,
+        reason:
+          `the last sync sent ${user.email} with externalId "${otherId}"; the server skips invites for emails already in the organization, so "${user.externalId}" ` +
+          `will most likely not be invited (no duplicate is created)${leaving}. Correct the member's externalId in the organization if the directory id changed.`,
+      });
+      continue;
+    }
+    changes.push({
+      kind: 'invite',
+      externalId: user.externalId,
+      email: user.email,
+      reason:
+        previousUsers === null
+          ? 'not synced by dirconn before (organization not read: an existing member with this email would be linked instead)'
+          : 'new since the last sync (organization not read: an existing member with this email would be linked instead)',
+    });
+  }
+
+  let unchangedGroups = 0;
+  const previousGroups = previous.syncedGroups === null ? null : new Set(previous.syncedGroups);
+  for (const group of groups) {
+    if (previousGroups !== null && previousGroups.has(group.externalId)) {
+      unchangedGroups += 1;
+      continue;
+    }
+    changes.push({
+      kind: 'group-create',
+      externalId: group.externalId,
+      group: group.name,
+      reason: `${previousGroups === null ? 'not synced by dirconn before' : 'new since the last sync'} (organization not read: an existing group with this externalId would be updated instead); ${group.userExternalIds.length} member(s)`,
+    });
+  }
+
+  return { changes, removals, removalsUnknown, unchangedMembers, unchangedGroups, problems: [], warnings: [] };
+}

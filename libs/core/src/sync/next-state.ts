@@ -1,0 +1,64 @@
+/** The sync state a plan saves once it has been applied successfully. */
+import type { SyncedUser, SyncState } from '../model/state.js';
+import type { PlanGroup, PlanInput, PlanUser } from './plan.types.js';
+
+/** What the next state is built from. */
+export interface NextStateInput {
+  input: PlanInput;
+  users: readonly PlanUser[];
+  activeUsers: readonly PlanUser[];
+  groups: readonly PlanGroup[];
+  hash: string | null;
+}
+
+/**
+ * The state to save after a successful apply: what was synced (replaced by a full read, merged by a
+ * delta read, kept when not read), the counts, the sync times and the provider's cursor.
+ */
+export function buildNextState(s: NextStateInput): SyncState {
+  const { snapshot, previous, sync, now } = s.input;
+  const full = snapshot.mode === 'full';
+  const nowText = now.toISOString();
+
+  let syncedUsers: SyncedUser[] | null = previous.syncedUsers;
+  if (snapshot.users !== null) {
+    if (full) {
+      syncedUsers = s.activeUsers.map((u) => ({ externalId: u.externalId, email: u.email }));
+    } else {
+      const merged = new Map<string, string>();
+      for (const synced of previous.syncedUsers ?? []) merged.set(synced.externalId, synced.email);
+      for (const user of s.users) {
+        if (user.deleted) merged.delete(user.externalId);
+        else merged.set(user.externalId, user.email);
+      }
+      syncedUsers = [...merged].map(([externalId, email]) => ({ externalId, email }));
+    }
+  }
+
+  let syncedGroups: string[] | null = previous.syncedGroups;
+  if (snapshot.groups !== null) {
+    if (full) {
+      syncedGroups = s.groups.map((g) => g.externalId);
+    } else {
+      const merged = new Set(previous.syncedGroups ?? []);
+      for (const group of s.groups) merged.add(group.externalId);
+      syncedGroups = [...merged];
+    }
+  }
+
+  const lastCounts = {
+    users: snapshot.users !== null ? (syncedUsers?.length ?? 0) : (previous.lastCounts?.users ?? 0),
+    groups: snapshot.groups !== null ? (syncedGroups?.length ?? 0) : (previous.lastCounts?.groups ?? 0),
+  };
+
+  return {
+    lastSyncHash: s.hash,
+    lastUserSync: sync.users ? nowText : previous.lastUserSync,
+    lastGroupSync: sync.groups ? nowText : previous.lastGroupSync,
+    lastFullSync: full ? nowText : previous.lastFullSync,
+    cursor: snapshot.cursor !== undefined ? snapshot.cursor : null,
+    lastCounts: snapshot.users === null && snapshot.groups === null ? previous.lastCounts : lastCounts,
+    syncedUsers,
+    syncedGroups,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The safety checks that stop a plan from being applied unless overridden (ARCHITECTURE.md: "never
+ * remove the wrong people"): too many removals, an empty read, user or group counts dropping past the
+ * removal limit, and duplicate externalIds (the server answers 500 after applying part of the import).
+ */
+import type { SyncConfig } from '../config/config.js';
+import { findDuplicateExternalIds } from './dedupe.js';
+import { formatList } from './normalize.js';
+import { hasExternalId } from './org-member-index.js';
+import type { PlanGroup, PlanInput, PlannedChange, PlanUser, SafetyCheck, SyncPlan } from './plan.types.js';
+
+/** What the safety checks look at. */
+export interface SafetyInput {
+  input: PlanInput;
+  users: readonly PlanUser[];
+  activeUsers: readonly PlanUser[];
+  groups: readonly PlanGroup[];
+  removals: readonly PlannedChange[];
+  removalsUnknown: boolean;
+  problems: readonly string[];
+}
+
+/** How many synced members the percentage applies to: org members with an externalId, else the last sync's. */
+export function removalBase(input: PlanInput): number {
+  if (input.org !== null) {
+    let count = 0;
+    for (const member of input.org.members) if (hasExternalId(member)) count += 1;
+    return count;
+  }
+  return input.previous.syncedUsers?.length ?? 0;
+}
+
+/** removalLimit = max(maxRemovals, floor(maxRemovalPercent% × base)), raised by --allow-removals. */
+export function removalLimit(sync: Pick<SyncConfig, 'maxRemovals' | 'maxRemovalPercent'>, base: number, allowRemovals?: number): number {
+  // Multiply first: 29 × 100 / 100 is exact where 0.29 × 100 is 28.999….
+  const byPercent = Math.floor((sync.maxRemovalPercent * base) / 100 + 1e-9);
+  const configured = Math.max(sync.maxRemovals, byPercent);
+  return allowRemovals !== undefined ? Math.max(configured, allowRemovals) : configured;
+}
+
+/** The removal limit in force and how it was reached (quoted in the check messages). */
+interface LimitInForce {
+  limit: number;
+  text: string;
+}
+
+/**
+ * The safety checks of a plan (max-removals, empty-read, user-count-drop, group-count-drop,
+ * duplicate-external-id), in that order; `ok` only when every one passed.
+ */
+export function safetyChecks(s: SafetyInput): SyncPlan['safety'] {
+  const { sync } = s.input;
+  const overrides = s.input.overrides ?? {};
+  const base = removalBase(s.input);
+  const limit: LimitInForce = {
+    limit: removalLimit(sync, base, overrides.allowRemovals),
+    text: `max(${sync.maxRemovals}, ${sync.maxRemovalPercent}% of ${base} synced members)${overrides.allowRemovals !== undefined ? ` raised to ${overrides.allowRemovals} by --allow-removals` : ''}`,
+  };
+  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), duplicateExternalIdCheck(s)];
+  return { ok: checks.every((c) => c.passed), removalLimit: limit.limit, checks };
+}
+
+function maxRemovalsCheck(s: SafetyInput, { limit, text }: LimitInForce): SafetyCheck {
+  const removalCount = s.removals.length;
+  if (s.removalsUnknown && s.input.overrides?.allowRemovals === undefined) {
+    return {
+      rule: 'max-removals',
+      passed: false,
+      message:
+        'overwriteExisting is on but neither the organization nor a previous sync is known, so dirconn cannot tell how many members it would remove ' +
+        '(every member with an externalId that is not in this import).',
+      override: '--allow-removals <n>',
+    };
+  }
+  if (removalCount > limit) {
+    return {
+      rule: 'max-removals',
+      passed: false,
+      message: `This sync would remove ${removalCount} members, more than the limit of ${limit} (${text}): ${formatList(s.removals.map((c) => c.email ?? c.externalId))}.`,
+      override: `--allow-removals ${removalCount}`,
+    };
+  }
+  return { rule: 'max-removals', passed: true, message: `${removalCount} removal(s), within the limit of ${limit} (${text}).` };
+}
+
+/** empty-read, user-count-drop and group-count-drop: only a complete read can say how many there are. */
+function readCountChecks(s: SafetyInput, { limit, text }: LimitInForce): SafetyCheck[] {
+  const { previous, snapshot } = s.input;
+  const overrides = s.input.overrides ?? {};
+  const full = snapshot.mode === 'full';
+  const checks: SafetyCheck[] = [];
+  const previousUsers = previous.lastCounts?.users ?? previous.syncedUsers?.length ?? 0;
+  const previousGroups = previous.lastCounts?.groups ?? previous.syncedGroups?.length ?? 0;
+  const usersChecked = full && snapshot.users !== null;
+  const groupsChecked = full && snapshot.groups !== null;
+  const active = s.activeUsers.length;
+  if (!usersChecked) {
+    checks.push({ rule: 'empty-read', passed: true, message: 'Not applicable: users were not read in full.' });
+  } else if (active === 0 && previousUsers > 0) {
+    checks.push(
+      overrides.allowEmpty === true
+        ? { rule: 'empty-read', passed: true, message: `The directory returned no active users (the last sync had ${previousUsers}); allowed by --allow-empty.` }
+        : {
+            rule: 'empty-read',
+            passed: false,
+            message: `The directory returned no active users but the last sync had ${previousUsers}. Check the filters, paths and the bind account's rights before allowing this.`,
+            override: '--allow-empty',
+          },
+    );
+  } else {
+    checks.push({ rule: 'empty-read', passed: true, message: `${active} active user(s) read.` });
+  }
+
+  const userDrop = previousUsers - active;
+  if (!usersChecked || previousUsers === 0) {
+    checks.push({ rule: 'user-count-drop', passed: true, message: 'Not applicable: no complete user read to compare with the last sync.' });
+  } else if (userDrop > limit) {
+    checks.push({
+      rule: 'user-count-drop',
+      passed: false,
+      message: `The directory returned ${active} active users, ${userDrop} fewer than the last sync (${previousUsers}); the limit is ${limit} (${text}). A partial read looks like this.`,
+      override: `--allow-removals ${userDrop}`,
+    });
+  } else {
+    checks.push({ rule: 'user-count-drop', passed: true, message: `${active} active users now, ${previousUsers} at the last sync.` });
+  }
+
+  const groupDrop = previousGroups - s.groups.length;
+  if (!groupsChecked || previousGroups === 0) {
+    checks.push({ rule: 'group-count-drop', passed: true, message: 'Not applicable: no complete group read to compare with the last sync.' });
+  } else if (groupDrop > limit) {
+    checks.push({
+      rule: 'group-count-drop',
+      passed: false,
+      message: `The directory returned ${s.groups.length} groups, ${groupDrop} fewer than the last sync (${previousGroups}); the limit is ${limit} (${text}).`,
+      override: `--allow-removals ${groupDrop}`,
+    });
+  } else {
+    checks.push({ rule: 'group-count-drop', passed: true, message: `${s.groups.length} groups now, ${previousGroups} at the last sync.` });
+  }
+  return checks;
+}
+
+/** duplicate-external-id: the server answers 500 (after partial changes) and keeps doing so. */
+function duplicateExternalIdCheck(s: SafetyInput): SafetyCheck {
+  const userDuplicates = findDuplicateExternalIds(s.users);
+  const groupDuplicates = findDuplicateExternalIds(s.groups);
+  const problems: string[] = [];
+  if (userDuplicates.length > 0) problems.push(`users share externalIds: ${formatList(userDuplicates)}`);
+  if (groupDuplicates.length > 0) problems.push(`groups share externalIds: ${formatList(groupDuplicates)}`);
+  problems.push(...s.problems);
+  return problems.length > 0
+    ? {
+        rule: 'duplicate-external-id',
+        passed: false,
+        message: `Duplicate externalIds would make the server fail with an error 500 after applying part of the import: ${problems.join('; ')}.`,
+      }
+    : { rule: 'duplicate-external-id', passed: true, message: 'Every user and group externalId is unique.' };
+}
