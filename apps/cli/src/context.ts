@@ -15,7 +15,7 @@ import {
   type UseCaseDeps,
   type WorkspacePort,
 } from '@dirconn/core';
-import { NodeHttpClient, getProviderDefinition } from '@dirconn/providers';
+import { NodeHttpClient, getProviderDefinition, registrySecretBindings } from '@dirconn/providers';
 import { createSecretStore, openWorkspace, writeRunReport, type Workspace } from '@dirconn/storage';
 import { Output, type CliIO } from './output.js';
 import { CLI_VERSION } from './version.js';
@@ -104,7 +104,7 @@ export class CliContext {
 
   /** The secret store layered for this environment (env/file overrides, keychain or plaintext). */
   secrets(workspace: Workspace) {
-    return createSecretStore({ env: this.io.env, workspace });
+    return createSecretStore({ env: this.io.env, workspace, bindings: registrySecretBindings });
   }
 
   /** Builds the use-case deps over an open workspace. */
@@ -131,6 +131,7 @@ export class CliContext {
         rejectUnauthorized: !config.server.allowUnauthorized,
         env: this.io.env,
       }),
+      directoryHttp: new NodeHttpClient({ errorCode: 'provider.unreachable', env: this.io.env }),
       clock: systemClock,
       logger: this.logger(),
       clientVersion: CLI_VERSION,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { getProviderDefinition, providerDefinitions } from './registry.js';
+import { getProviderDefinition, providerDefinitions, registrySecretBindings } from './registry.js';
 
 describe('provider registry', () => {
   it('lists ldap and sample', () => {
@@ -13,7 +13,7 @@ describe('provider registry', () => {
   });
 
   it('rejects unknown types', () => {
-    expect(() => getProviderDefinition('novell' as never)).toThrow(/Unknown directory type/);
+    expect(() => getProviderDefinition('novell')).toThrow(/Unknown directory type/);
   });
 
   it('gives every field a description and a section prefix matching its type', () => {
@@ -23,5 +23,18 @@ describe('provider registry', () => {
         expect(f.description).not.toBe('');
       }
     }
+  });
+});
+
+describe('secret bindings generated from the registry', () => {
+  it('hold the login and each source with a secret, with the reference account names', () => {
+    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap']);
+    expect(registrySecretBindings.find((b) => b.account === 'secretLdap')).toMatchObject({ setting: 'ldap.password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' });
+  });
+
+  it('never reuse a variable or an account', () => {
+    const names = registrySecretBindings.flatMap((b) => [b.variable, b.fileVariable]).filter((n) => n !== null);
+    expect(new Set(names).size).toBe(names.length);
+    expect(new Set(registrySecretBindings.map((b) => b.account)).size).toBe(registrySecretBindings.length);
   });
 });

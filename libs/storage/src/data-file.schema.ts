@@ -13,7 +13,6 @@ import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SERVER_CONFIG,
   DEFAULT_SYNC_CONFIG,
-  DIRECTORY_TYPES,
   EMPTY_SYNC_STATE,
   type DirconnConfig,
   type DirectoryType,
@@ -21,6 +20,9 @@ import {
   type SyncConfig,
   type SyncState,
 } from '@dirconn/core';
+
+/** A directory type name as stored: `ldap`, `entra`, `onelogin`, a future source's id. */
+const DIRECTORY_TYPE_NAME = /^[a-z][a-z0-9-]{0,40}$/;
 
 /** Schema version this build reads and writes. */
 export const DATA_FILE_SCHEMA_VERSION = 1;
@@ -249,13 +251,15 @@ function validateConfig(value: unknown, filled: string[]): DirconnConfig {
     if (value !== undefined) filled.push('config.directory');
   } else if (input['directory'] !== null) {
     const candidate = input['directory'];
-    if (typeof candidate !== 'string' || !(DIRECTORY_TYPES as readonly string[]).includes(candidate)) {
+    // Any source name is kept: the provider registry decides what this version can read (a file
+    // written by a newer version with a new source stays loadable; using it gives a clear error).
+    if (typeof candidate !== 'string' || !DIRECTORY_TYPE_NAME.test(candidate)) {
       throw new DataFileSchemaError(
         'config.directory',
-        `must be null or one of ${DIRECTORY_TYPES.join(', ')} (found ${typeof candidate === 'string' ? JSON.stringify(candidate) : kindOf(candidate)})`,
+        `must be null or a directory type name such as "ldap" (found ${typeof candidate === 'string' ? JSON.stringify(candidate) : kindOf(candidate)})`,
       );
     }
-    directory = candidate as DirectoryType;
+    directory = candidate;
   }
 
   const directories: DirconnConfig['directories'] = {};
@@ -265,12 +269,12 @@ function validateConfig(value: unknown, filled: string[]): DirconnConfig {
     const map = expectObject(input['directories'], 'config.directories');
     for (const [type, entry] of Object.entries(map)) {
       const entryPath = child('config.directories', type);
-      if (!(DIRECTORY_TYPES as readonly string[]).includes(type)) {
-        throw new DataFileSchemaError(entryPath, `is not a known directory type (expected one of ${DIRECTORY_TYPES.join(', ')})`);
+      if (!DIRECTORY_TYPE_NAME.test(type)) {
+        throw new DataFileSchemaError(entryPath, 'is not a directory type name (expected lower-case letters, digits and dashes, e.g. "ldap")');
       }
       const settings = expectObject(entry, entryPath);
       if (settings['id'] !== undefined) checkField(settings['id'], 'string', child(entryPath, 'id'));
-      directories[type as DirectoryType] = settings;
+      directories[type] = settings;
     }
   }
   return { ...input, server, directory, sync, directories };

@@ -87,6 +87,17 @@ describe('loadDataFile: tolerant validation', () => {
     expect('plaintextSecrets' in validateDataFile(validDoc()).data).toBe(false);
   });
 
+  it('keeps a directory type it does not know (the registry decides what is available, not the schema)', async () => {
+    const doc = validDoc();
+    const config = doc['config'] as Record<string, unknown>;
+    config['directory'] = 'novell';
+    config['directories'] = { novell: { id: 'n1', tree: 'CORP' } };
+    await writeRaw(doc);
+    const loaded = (await loadDataFile(file)).db.data.config;
+    expect(loaded.directory).toBe('novell');
+    expect(loaded.directories['novell']).toEqual({ id: 'n1', tree: 'CORP' });
+  });
+
   it('tightens a data file readable by others to 0600 and the directory to 0700', async () => {
     await writeRaw(validDoc());
     await fs.chmod(file, 0o644);
@@ -101,7 +112,8 @@ describe('loadDataFile: damaged file', () => {
   const cases: [string, (doc: Record<string, unknown>) => void, string][] = [
     ['a number given as text', (d) => ((d['config'] as { sync: Record<string, unknown> }).sync['maxRemovals'] = '5'), 'config.sync.maxRemovals must be a number (found string)'],
     ['a boolean given as text', (d) => ((d['config'] as { sync: Record<string, unknown> }).sync['users'] = 'yes'), 'config.sync.users must be true or false (found string)'],
-    ['an unknown directory type', (d) => ((d['config'] as Record<string, unknown>)['directory'] = 'novell'), 'config.directory must be null or one of'],
+    ['a directory type that is not a name', (d) => ((d['config'] as Record<string, unknown>)['directory'] = 3), 'config.directory must be null or a directory type name'],
+    ['a directory type with capitals and spaces', (d) => ((d['config'] as Record<string, unknown>)['directory'] = 'Novell eDirectory'), 'config.directory must be null or a directory type name'],
     ['a server URL of the wrong type', (d) => ((d['config'] as { server: Record<string, unknown> }).server['base'] = 3), 'config.server.base must be a string or null (found number)'],
     ['auth of the wrong type', (d) => (d['auth'] = { clientId: 7 }), 'auth.clientId must be a string or null (found number)'],
     [

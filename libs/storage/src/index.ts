@@ -65,27 +65,21 @@ export {
 
 // Secrets
 export {
-  AUTH_SECRET_ACCOUNTS,
-  DIRECTORY_SECRET_ACCOUNTS,
   EnvSecretSource,
   KEYCHAIN_SERVICE,
   KeychainSecretStore,
   LayeredSecretStore,
   PLAINTEXT_SECRETS_ENV,
   PlaintextSecretStore,
-  SECRET_ENV_BINDINGS,
   createSecretStore,
   describeSecretSources,
-  directorySecretAccount,
   keychainUnavailableHint,
   plaintextSecretsEnabled,
-  secretEnvBinding,
   type ActiveOverride,
   type CreateSecretStoreOptions,
   type KeychainSecretStoreOptions,
   type KeyringEntry,
   type PlaintextWorkspace,
-  type SecretEnvBinding,
   type SecretOverrideDescription,
   type SecretSourcesDescription,
 } from './secrets.js';

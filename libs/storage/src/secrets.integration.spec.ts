@@ -98,7 +98,12 @@ describeWithKeyring('KeychainSecretStore with a real keyring', () => {
     });
 
     it('the environment overrides the keychain; writes land in the keychain, never in the data file', async () => {
-      const layered = createSecretStore({ env: { DIRCONN_OKTA_TOKEN: 'from-env' }, workspace, keychain: store });
+      const layered = createSecretStore({
+        env: { DIRCONN_OKTA_TOKEN: 'from-env' },
+        workspace,
+        keychain: store,
+        bindings: [{ account: 'secretOkta', setting: 'okta.token', aliases: [], description: 'Okta API token', variable: 'DIRCONN_OKTA_TOKEN', fileVariable: 'DIRCONN_OKTA_TOKEN_FILE', fileContent: 'first-line' }],
+      });
       await layered.set('secretLdap:cfg-1', 'kc-pw');
       expect(await store.get('secretLdap:cfg-1')).toBe('kc-pw');
       expect(await layered.get('secretLdap:cfg-1')).toBe('kc-pw');
@@ -163,7 +168,11 @@ const describeLinux = process.platform === 'linux' ? describe : describe.skip;
 
 describeLinux('no D-Bus session (headless server), in a child process', () => {
   it('the keychain store raises secrets.unavailable naming both alternatives', async () => {
-    const result = (await inChild(noBusEnv(), `return await new secrets.KeychainSecretStore().set('secretLdap:cfg-1', 'hunter2');`)) as { error?: ErrorData };
+    const result = (await inChild(
+      noBusEnv(),
+      `const bindings = [{ account: 'secretLdap', setting: 'ldap.password', aliases: [], description: 'bind password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE', fileContent: 'first-line' }];
+       return await new secrets.KeychainSecretStore({ bindings }).set('secretLdap:cfg-1', 'hunter2');`,
+    )) as { error?: ErrorData };
     expect(result.error?.code).toBe('secrets.unavailable');
     expect(result.error?.message).toMatch(/^No OS keychain is reachable \(Secret Service: .*\)\.$/);
     expect(result.error?.message).toContain('/nonexistent/dirconn-test-bus');
@@ -186,7 +195,8 @@ describeLinux('no D-Bus session (headless server), in a child process', () => {
     const fromEnv = await inChild(
       noBusEnv({ DIRCONN_LDAP_PASSWORD: 'env-pw' }),
       `const ws = await workspaces.openWorkspace({ dataDir, lock: true, command: 'test' });
-       try { return await secrets.createSecretStore({ env: process.env, workspace: ws }).get('secretLdap:cfg-1'); } finally { await ws.close(); }`,
+       const bindings = [{ account: 'secretLdap', setting: 'ldap.password', aliases: [], description: 'bind password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE', fileContent: 'first-line' }];
+       try { return await secrets.createSecretStore({ env: process.env, workspace: ws, bindings }).get('secretLdap:cfg-1'); } finally { await ws.close(); }`,
     );
     expect(fromEnv).toEqual({ ok: 'env-pw' });
 

@@ -1,18 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DirconnError, type SecretStore } from '@dirconn/core';
+import { DirconnError, findSecretBinding, secretBindings, type SecretStore } from '@dirconn/core';
 import {
   EnvSecretSource,
   KeychainSecretStore,
   LayeredSecretStore,
   PlaintextSecretStore,
-  SECRET_ENV_BINDINGS,
   createSecretStore,
   describeSecretSources,
-  directorySecretAccount,
   plaintextSecretsEnabled,
-  secretEnvBinding,
   type KeyringEntry,
 } from './secrets.js';
 import { openWorkspace, type Workspace } from './workspace.js';
@@ -42,42 +39,55 @@ class MemoryStore implements SecretStore {
   }
 }
 
+/**
+ * Storage holds no table of sources: the bindings are injected (built from the provider registry by
+ * the composition root). These stand in for the registry's, with the reference's account names.
+ */
+const secret = (setting: string, account: string, variable: string, fileContent: 'first-line' | 'whole' = 'first-line') => ({
+  secret: { setting, account, variable, fileVariable: `${variable}_FILE`, fileContent, description: setting },
+});
+const BINDINGS = secretBindings([
+  secret('ldap.password', 'secretLdap', 'DIRCONN_LDAP_PASSWORD'),
+  secret('entra.key', 'secretEntra', 'DIRCONN_ENTRA_KEY'),
+  secret('google.privateKey', 'secretGsuite', 'DIRCONN_GOOGLE_PRIVATE_KEY', 'whole'),
+  secret('okta.token', 'secretOkta', 'DIRCONN_OKTA_TOKEN'),
+  secret('onelogin.clientSecret', 'secretOneLogin', 'DIRCONN_ONELOGIN_SECRET'),
+  { secret: null },
+]);
+const envSource = (env: Record<string, string | undefined>) => new EnvSecretSource(env, BINDINGS);
+
 describe('account names', () => {
-  it('are the reference connector names, scoped by config id', () => {
-    expect(directorySecretAccount('ldap', 'c1')).toBe('secretLdap:c1');
-    expect(directorySecretAccount('entra', 'c1')).toBe('secretEntra:c1');
-    expect(directorySecretAccount('google', 'c1')).toBe('secretGsuite:c1');
-    expect(directorySecretAccount('okta', 'c1')).toBe('secretOkta:c1');
-    expect(directorySecretAccount('onelogin', 'c1')).toBe('secretOneLogin:c1');
-    expect(() => directorySecretAccount('sample', 'c1')).toThrow(DirconnError);
+  it('map to environment variables, scoped accounts included', () => {
+    expect(findSecretBinding(BINDINGS, 'secretLdap:c1')).toMatchObject({ variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' });
+    expect(findSecretBinding(BINDINGS, 'apiKeyClientSecret')).toMatchObject({ variable: 'BW_CLIENTSECRET', fileVariable: 'DIRCONN_CLIENT_SECRET_FILE' });
+    expect(findSecretBinding(BINDINGS, 'apiKeyClientId')).toMatchObject({ variable: 'BW_CLIENTID', fileVariable: null });
+    expect(findSecretBinding(BINDINGS, 'accessToken')).toBeUndefined();
+    const names = BINDINGS.flatMap((b) => [b.variable, b.fileVariable]).filter((n) => n !== null);
+    expect(new Set(names).size).toBe(names.length);
   });
 
-  it('map to environment variables, scoped accounts included', () => {
-    expect(secretEnvBinding('secretLdap:c1')).toMatchObject({ variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' });
-    expect(secretEnvBinding('apiKeyClientSecret')).toMatchObject({ variable: 'BW_CLIENTSECRET', fileVariable: 'DIRCONN_CLIENT_SECRET_FILE' });
-    expect(secretEnvBinding('apiKeyClientId')).toMatchObject({ variable: 'BW_CLIENTID', fileVariable: null });
-    expect(secretEnvBinding('accessToken')).toBeUndefined();
-    const names = SECRET_ENV_BINDINGS.flatMap((b) => [b.variable, b.fileVariable]).filter((n) => n !== null);
-    expect(new Set(names).size).toBe(names.length);
+  it('without injected bindings, know only the Bitwarden login', () => {
+    expect(new EnvSecretSource({ DIRCONN_LDAP_PASSWORD: 'x' }).activeOverride('secretLdap:1')).toBeNull();
+    expect(new EnvSecretSource({ BW_CLIENTSECRET: 'x' }).activeOverride('apiKeyClientSecret')).toEqual({ kind: 'variable', name: 'BW_CLIENTSECRET' });
   });
 });
 
 describe('EnvSecretSource', () => {
   it('reads a variable as is', async () => {
-    const source = new EnvSecretSource({ DIRCONN_LDAP_PASSWORD: ' p w ' });
+    const source = envSource({ DIRCONN_LDAP_PASSWORD: ' p w ' });
     expect(await source.get('secretLdap:any-id')).toBe(' p w ');
     expect(source.activeOverride('secretLdap:x')).toEqual({ kind: 'variable', name: 'DIRCONN_LDAP_PASSWORD' });
     expect(await source.get('secretOkta:x')).toBeNull();
   });
 
   it('treats an empty variable as unset', async () => {
-    expect(await new EnvSecretSource({ BW_CLIENTSECRET: '' }).get('apiKeyClientSecret')).toBeNull();
+    expect(await envSource({ BW_CLIENTSECRET: '' }).get('apiKeyClientSecret')).toBeNull();
   });
 
   it('reads the first line of a _FILE, trimmed', async () => {
     const file = path.join(dir, 'secret');
     await fs.writeFile(file, '  s3cret  \r\nsecond line\n');
-    const source = new EnvSecretSource({ DIRCONN_CLIENT_SECRET_FILE: file });
+    const source = envSource({ DIRCONN_CLIENT_SECRET_FILE: file });
     expect(await source.get('apiKeyClientSecret')).toBe('s3cret');
   });
 
@@ -85,12 +95,12 @@ describe('EnvSecretSource', () => {
     const file = path.join(dir, 'key.pem');
     const pem = '-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----';
     await fs.writeFile(file, `${pem}\n`);
-    expect(await new EnvSecretSource({ DIRCONN_GOOGLE_PRIVATE_KEY_FILE: file }).get('secretGsuite:g')).toBe(pem);
+    expect(await envSource({ DIRCONN_GOOGLE_PRIVATE_KEY_FILE: file }).get('secretGsuite:g')).toBe(pem);
   });
 
   it('a missing file → secrets.missing naming the variable and path', async () => {
     const file = path.join(dir, 'nope');
-    const error = (await caught(() => new EnvSecretSource({ DIRCONN_LDAP_PASSWORD_FILE: file }).get('secretLdap:1'))) as DirconnError;
+    const error = (await caught(() => envSource({ DIRCONN_LDAP_PASSWORD_FILE: file }).get('secretLdap:1'))) as DirconnError;
     expect(error.code).toBe('secrets.missing');
     expect(error.message).toBe(`Cannot read the file ${file} named by DIRCONN_LDAP_PASSWORD_FILE (ENOENT).`);
   });
@@ -98,20 +108,20 @@ describe('EnvSecretSource', () => {
   it('an empty file → secrets.missing, content never quoted', async () => {
     const file = path.join(dir, 'empty');
     await fs.writeFile(file, '\nhunter2\n');
-    const error = (await caught(() => new EnvSecretSource({ DIRCONN_LDAP_PASSWORD_FILE: file }).get('secretLdap:1'))) as DirconnError;
+    const error = (await caught(() => envSource({ DIRCONN_LDAP_PASSWORD_FILE: file }).get('secretLdap:1'))) as DirconnError;
     expect(error.code).toBe('secrets.missing');
     expect(error.message).toContain('is empty');
     expect(JSON.stringify(error.toData())).not.toContain('hunter2');
   });
 
   it('an unreadable file → secrets.missing', async () => {
-    const error = (await caught(() => new EnvSecretSource({ DIRCONN_OKTA_TOKEN_FILE: dir }).get('secretOkta:1'))) as DirconnError;
+    const error = (await caught(() => envSource({ DIRCONN_OKTA_TOKEN_FILE: dir }).get('secretOkta:1'))) as DirconnError;
     expect(error.code).toBe('secrets.missing');
     expect(error.message).toContain('(EISDIR)');
   });
 
   it('both the variable and the _FILE set → config.invalid, values not shown', async () => {
-    const source = new EnvSecretSource({ DIRCONN_LDAP_PASSWORD: 'hunter2', DIRCONN_LDAP_PASSWORD_FILE: '/x' });
+    const source = envSource({ DIRCONN_LDAP_PASSWORD: 'hunter2', DIRCONN_LDAP_PASSWORD_FILE: '/x' });
     const error = (await caught(() => source.get('secretLdap:1'))) as DirconnError;
     expect(error.code).toBe('config.invalid');
     expect(error.message).toContain('Both DIRCONN_LDAP_PASSWORD and DIRCONN_LDAP_PASSWORD_FILE');
@@ -119,7 +129,7 @@ describe('EnvSecretSource', () => {
   });
 
   it('is read-only', async () => {
-    const source = new EnvSecretSource({});
+    const source = envSource({});
     await expect(source.set('secretLdap:1')).rejects.toMatchObject({ code: 'usage' });
     await expect(source.delete('apiKeyClientSecret')).rejects.toMatchObject({ code: 'usage', hint: expect.stringContaining('BW_CLIENTSECRET') as unknown });
   });
@@ -177,7 +187,7 @@ describe('createSecretStore (layering)', () => {
     const keychain = new MemoryStore();
     keychain.values.set('secretLdap:1', 'from-keychain');
     keychain.values.set('apiKeyClientSecret', 'kc-secret');
-    const store = createSecretStore({ env: { BW_CLIENTSECRET: 'env-secret' }, workspace: ws, keychain });
+    const store = createSecretStore({ bindings: BINDINGS, env: { BW_CLIENTSECRET: 'env-secret' }, workspace: ws, keychain });
     expect(store.backing).toBe(keychain);
     expect(await store.get('apiKeyClientSecret')).toBe('env-secret');
     expect(await store.get('secretLdap:1')).toBe('from-keychain');
@@ -193,7 +203,7 @@ describe('createSecretStore (layering)', () => {
 
   it('plaintext only with DIRCONN_PLAINTEXT_SECRETS=true, and env still wins', async () => {
     const keychain = new MemoryStore();
-    const store = createSecretStore({ env: { DIRCONN_PLAINTEXT_SECRETS: 'true', DIRCONN_LDAP_PASSWORD: 'env-pw' }, workspace: ws, keychain });
+    const store = createSecretStore({ bindings: BINDINGS, env: { DIRCONN_PLAINTEXT_SECRETS: 'true', DIRCONN_LDAP_PASSWORD: 'env-pw' }, workspace: ws, keychain });
     expect(store.backing).toBeInstanceOf(PlaintextSecretStore);
     await store.set('secretLdap:1', 'stored');
     await store.set('secretOkta:1', 'tok');
@@ -205,12 +215,12 @@ describe('createSecretStore (layering)', () => {
 
   it('without the opt-in, plaintext secrets in the file are ignored', async () => {
     await ws.update((data) => void (data.plaintextSecrets = { 'secretLdap:1': 'old' }));
-    const store = createSecretStore({ env: {}, workspace: ws, keychain: new MemoryStore() });
+    const store = createSecretStore({ bindings: BINDINGS, env: {}, workspace: ws, keychain: new MemoryStore() });
     expect(await store.get('secretLdap:1')).toBeNull();
   });
 
   it('a default keychain store is created lazily (nothing contacted)', () => {
-    const store = createSecretStore({ env: {}, workspace: ws });
+    const store = createSecretStore({ bindings: BINDINGS, env: {}, workspace: ws });
     expect(store.backing).toBeInstanceOf(KeychainSecretStore);
     expect(store).toBeInstanceOf(LayeredSecretStore);
   });
@@ -221,6 +231,7 @@ describe('KeychainSecretStore (fake entries)', () => {
     const calls: [string, string][] = [];
     const store = new KeychainSecretStore({
       platform: 'linux',
+      bindings: BINDINGS,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       createEntry: (service, account) => {
         calls.push([service, account]);
@@ -294,7 +305,7 @@ describe('KeychainSecretStore (fake entries)', () => {
 
 describe('describeSecretSources', () => {
   it('lists every override with which variable is set, never a value', () => {
-    const description = describeSecretSources({ BW_CLIENTSECRET: 'hunter2', DIRCONN_LDAP_PASSWORD_FILE: '/run/secrets/ldap' }, 'linux');
+    const description = describeSecretSources(BINDINGS, { BW_CLIENTSECRET: 'hunter2', DIRCONN_LDAP_PASSWORD_FILE: '/run/secrets/ldap' }, 'linux');
     expect(description.store).toBe('keychain');
     expect(description.storeDescription).toBe('OS keychain (Secret Service)');
     expect(description.overrides.find((o) => o.account === 'apiKeyClientSecret')?.active).toEqual({ kind: 'variable', name: 'BW_CLIENTSECRET' });
@@ -304,6 +315,6 @@ describe('describeSecretSources', () => {
   });
 
   it('reports plaintext mode', () => {
-    expect(describeSecretSources({ DIRCONN_PLAINTEXT_SECRETS: 'true' }).store).toBe('plaintext');
+    expect(describeSecretSources(BINDINGS, { DIRCONN_PLAINTEXT_SECRETS: 'true' }).store).toBe('plaintext');
   });
 });

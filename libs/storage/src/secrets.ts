@@ -6,84 +6,20 @@
  */
 import { promises as fs } from 'node:fs';
 import { AsyncEntry } from '@napi-rs/keyring';
-import { DirconnError, type DirectoryType, type SecretStore } from '@dirconn/core';
+import { AUTH_SECRET_BINDINGS, DirconnError, findSecretBinding, type SecretBinding, type SecretStore } from '@dirconn/core';
 import { errnoCode } from './atomic-file.js';
 import type { Workspace } from './workspace.js';
 
 // ---------------------------------------------------------------------------------------------
-// Account names (reference-connector.md §9.4, so keychain entries read the same way).
+// Account names and environment overrides. The tables are not kept here: they are built from the
+// provider registry (`secretBindings(providerDefinitions)` in core) by the composition root and
+// injected, so storage never carries a copy of a source's facts (issue #7).
 
 /** Keychain service name of every dirconn secret. */
 export const KEYCHAIN_SERVICE = 'dirconn';
 
-/** Account prefix of each directory type's secret; the account is `<prefix>:<config id>`. */
-export const DIRECTORY_SECRET_ACCOUNTS: Readonly<Record<Exclude<DirectoryType, 'sample'>, string>> = {
-  ldap: 'secretLdap',
-  entra: 'secretEntra',
-  google: 'secretGsuite',
-  okta: 'secretOkta',
-  onelogin: 'secretOneLogin',
-};
-
-/** Accounts of the Bitwarden organization login (never scoped). */
-export const AUTH_SECRET_ACCOUNTS = {
-  /** Organization API key client id (normally kept in the data file's `auth.clientId`; env override only). */
-  clientId: 'apiKeyClientId',
-  /** Organization API key client secret. */
-  clientSecret: 'apiKeyClientSecret',
-  /** Access token (dirconn does not persist tokens; reserved for compatibility). */
-  accessToken: 'accessToken',
-} as const;
-
-/**
- * The account holding the secret of one directory configuration, e.g. `secretLdap:3f0c…`.
- * Throws `internal` for `sample`, which has no secret.
- */
-export function directorySecretAccount(type: DirectoryType, configId: string): string {
-  if (type === 'sample') {
-    throw new DirconnError('internal', 'The sample directory has no secret.', { hint: 'This is a bug in dirconn; please report it.' });
-  }
-  return `${DIRECTORY_SECRET_ACCOUNTS[type]}:${configId}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Environment overrides.
-
 /** Environment variable that opts in to plaintext secrets in the data file: `true` or `false`. */
 export const PLAINTEXT_SECRETS_ENV = 'DIRCONN_PLAINTEXT_SECRETS';
-
-/** One secret that can be supplied through the environment. */
-export interface SecretEnvBinding {
-  /** Account, or account prefix matching every `<prefix>:<config id>` (e.g. `secretLdap`). */
-  account: string;
-  /** The dirconn setting it stands for, e.g. `ldap.password`. */
-  setting: string;
-  /** What it is, for help and status output. */
-  description: string;
-  /** Variable holding the value itself. */
-  variable: string;
-  /** Variable naming a file that holds the value; null when there is none. */
-  fileVariable: string | null;
-  /** How the file is read: its first line (trimmed), or the whole file (trimmed) for PEM keys. */
-  fileContent: 'first-line' | 'whole';
-}
-
-/** Every environment override, in one table (README, `dirconn status`, the CLI's env help topic). */
-export const SECRET_ENV_BINDINGS: readonly SecretEnvBinding[] = [
-  { account: AUTH_SECRET_ACCOUNTS.clientId, setting: 'login client id', description: 'Bitwarden organization API key client id', variable: 'BW_CLIENTID', fileVariable: null, fileContent: 'first-line' },
-  { account: AUTH_SECRET_ACCOUNTS.clientSecret, setting: 'login client secret', description: 'Bitwarden organization API key client secret', variable: 'BW_CLIENTSECRET', fileVariable: 'DIRCONN_CLIENT_SECRET_FILE', fileContent: 'first-line' },
-  { account: DIRECTORY_SECRET_ACCOUNTS.ldap, setting: 'ldap.password', description: 'LDAP / Active Directory bind password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE', fileContent: 'first-line' },
-  { account: DIRECTORY_SECRET_ACCOUNTS.entra, setting: 'entra.key', description: 'Entra ID application client secret', variable: 'DIRCONN_ENTRA_KEY', fileVariable: 'DIRCONN_ENTRA_KEY_FILE', fileContent: 'first-line' },
-  { account: DIRECTORY_SECRET_ACCOUNTS.google, setting: 'gsuite.key', description: 'Google Workspace service account private key (PEM)', variable: 'DIRCONN_GOOGLE_PRIVATE_KEY', fileVariable: 'DIRCONN_GOOGLE_PRIVATE_KEY_FILE', fileContent: 'whole' },
-  { account: DIRECTORY_SECRET_ACCOUNTS.okta, setting: 'okta.token', description: 'Okta API token', variable: 'DIRCONN_OKTA_TOKEN', fileVariable: 'DIRCONN_OKTA_TOKEN_FILE', fileContent: 'first-line' },
-  { account: DIRECTORY_SECRET_ACCOUNTS.onelogin, setting: 'onelogin.secret', description: 'OneLogin API client secret', variable: 'DIRCONN_ONELOGIN_SECRET', fileVariable: 'DIRCONN_ONELOGIN_SECRET_FILE', fileContent: 'first-line' },
-];
-
-/** The binding for `account` (`secretLdap:<id>` matches `secretLdap`), or undefined. */
-export function secretEnvBinding(account: string): SecretEnvBinding | undefined {
-  const base = account.split(':', 1)[0];
-  return SECRET_ENV_BINDINGS.find((binding) => binding.account === base);
-}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -108,12 +44,18 @@ function envValue(env: Env, name: string | null): string | undefined {
 export class EnvSecretSource implements SecretStore {
   readonly description = 'environment variables';
 
-  /** @param env environment to read (default `process.env`) */
-  constructor(private readonly env: Env = process.env) {}
+  /**
+   * @param env environment to read (default `process.env`)
+   * @param bindings which variables stand for which account (default: the Bitwarden login's only)
+   */
+  constructor(
+    private readonly env: Env = process.env,
+    readonly bindings: readonly SecretBinding[] = AUTH_SECRET_BINDINGS,
+  ) {}
 
   /** Which override is set for `account`, without reading a file; null when none. */
   activeOverride(account: string): ActiveOverride | null {
-    const binding = secretEnvBinding(account);
+    const binding = findSecretBinding(this.bindings, account);
     if (!binding) return null;
     const direct = envValue(this.env, binding.variable) !== undefined;
     const file = envValue(this.env, binding.fileVariable) !== undefined;
@@ -133,7 +75,7 @@ export class EnvSecretSource implements SecretStore {
     if (!active) return null;
     const raw = envValue(this.env, active.name) ?? '';
     if (active.kind === 'variable') return raw;
-    const binding = secretEnvBinding(account);
+    const binding = findSecretBinding(this.bindings, account);
     let text: string;
     try {
       text = await fs.readFile(raw, 'utf8');
@@ -153,17 +95,16 @@ export class EnvSecretSource implements SecretStore {
 
   /** Always refused: environment overrides are read-only. */
   set(account: string): Promise<void> {
-    return Promise.reject(readOnlyError(account));
+    return Promise.reject(readOnlyError(account, findSecretBinding(this.bindings, account)));
   }
 
   /** Always refused: environment overrides are read-only. */
   delete(account: string): Promise<void> {
-    return Promise.reject(readOnlyError(account));
+    return Promise.reject(readOnlyError(account, findSecretBinding(this.bindings, account)));
   }
 }
 
-function readOnlyError(account: string): DirconnError {
-  const binding = secretEnvBinding(account);
+function readOnlyError(account: string, binding: SecretBinding | undefined): DirconnError {
   return new DirconnError('usage', `Secrets from environment variables cannot be changed by dirconn (${account}).`, {
     hint: binding ? `Change ${binding.variable}${binding.fileVariable ? ` or ${binding.fileVariable}` : ''} where it is set instead.` : 'Change the variable where it is set instead.',
   });
@@ -203,6 +144,8 @@ export interface KeychainSecretStoreOptions {
   timeoutMs?: number;
   /** Creates entries (tests inject fakes). Default: @napi-rs/keyring `AsyncEntry`. */
   createEntry?: (service: string, account: string) => KeyringEntry;
+  /** Secret bindings, to name the environment alternatives in "no keychain" hints. */
+  bindings?: readonly SecretBinding[];
 }
 
 /** The keychain's name on each OS. */
@@ -213,8 +156,7 @@ function keychainName(platform: NodeJS.Platform): string {
 }
 
 /** The hint shown whenever no keychain is reachable, naming the variables for `account` if known. */
-export function keychainUnavailableHint(account?: string): string {
-  const binding = account === undefined ? undefined : secretEnvBinding(account);
+export function keychainUnavailableHint(binding?: SecretBinding): string {
   const viaEnv = binding
     ? `through the environment variable ${binding.variable}${binding.fileVariable ? ` or a file named by ${binding.fileVariable}` : ''}`
     : 'through an environment variable (DIRCONN_…) or a file (DIRCONN_…_FILE)';
@@ -241,8 +183,10 @@ export class KeychainSecretStore implements SecretStore {
   private readonly platform: NodeJS.Platform;
   private readonly timeoutMs: number;
   private readonly createEntry: (service: string, account: string) => KeyringEntry;
+  private readonly bindings: readonly SecretBinding[];
 
   constructor(options: KeychainSecretStoreOptions = {}) {
+    this.bindings = options.bindings ?? AUTH_SECRET_BINDINGS;
     this.service = options.service ?? KEYCHAIN_SERVICE;
     this.platform = options.platform ?? process.platform;
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -250,6 +194,10 @@ export class KeychainSecretStore implements SecretStore {
     const linux = this.platform === 'linux';
     this.createEntry =
       options.createEntry ?? ((service, account) => new AsyncEntry(service, account, linux ? { linux: { store: 'secret-service' } } : undefined));
+  }
+
+  private binding(account: string): SecretBinding | undefined {
+    return findSecretBinding(this.bindings, account);
   }
 
   /** The secret, or null when the keychain has none for `account`. */
@@ -277,7 +225,7 @@ export class KeychainSecretStore implements SecretStore {
           new DirconnError(
             'secrets.unavailable',
             `No OS keychain is reachable (${keychainName(this.platform)} did not answer within ${Math.round(this.timeoutMs / 1000)} s; a locked keychain may be waiting for a password prompt).`,
-            { hint: keychainUnavailableHint(account) },
+            { hint: keychainUnavailableHint(this.binding(account)) },
           ),
         );
       }, this.timeoutMs);
@@ -297,12 +245,12 @@ export class KeychainSecretStore implements SecretStore {
     const message = error instanceof Error ? error.message : String(error);
     if (isUnreachable(message)) {
       return new DirconnError('secrets.unavailable', `No OS keychain is reachable (${keychainName(this.platform)}: ${message}).`, {
-        hint: keychainUnavailableHint(account),
+        hint: keychainUnavailableHint(this.binding(account)),
         cause: error,
       });
     }
     return new DirconnError('store.io', `The OS keychain could not ${action} the secret ${account} (${message}).`, {
-      hint: `Check the "${this.service}" entries in the ${keychainName(this.platform)}; ${keychainUnavailableHint(account)}`,
+      hint: `Check the "${this.service}" entries in the ${keychainName(this.platform)}; ${keychainUnavailableHint(this.binding(account))}`,
       cause: error,
     });
   }
@@ -390,6 +338,8 @@ export interface CreateSecretStoreOptions {
   workspace: PlaintextWorkspace;
   /** Keychain store to use (tests); default a new {@link KeychainSecretStore}. */
   keychain?: SecretStore;
+  /** Secret bindings from the registry (`secretBindings(providerDefinitions)`); default: the login's only. */
+  bindings?: readonly SecretBinding[];
 }
 
 /**
@@ -398,12 +348,13 @@ export interface CreateSecretStoreOptions {
  */
 export function createSecretStore(options: CreateSecretStoreOptions): LayeredSecretStore {
   const env = options.env ?? process.env;
-  const backing = plaintextSecretsEnabled(env) ? new PlaintextSecretStore(options.workspace) : (options.keychain ?? new KeychainSecretStore());
-  return new LayeredSecretStore(new EnvSecretSource(env), backing);
+  const bindings = options.bindings ?? AUTH_SECRET_BINDINGS;
+  const backing = plaintextSecretsEnabled(env) ? new PlaintextSecretStore(options.workspace) : (options.keychain ?? new KeychainSecretStore({ bindings }));
+  return new LayeredSecretStore(new EnvSecretSource(env, bindings), backing);
 }
 
 /** One row of {@link describeSecretSources}. */
-export interface SecretOverrideDescription extends SecretEnvBinding {
+export interface SecretOverrideDescription extends SecretBinding {
   /** Which of the two variables is set now (never the value); null when neither. */
   active: ActiveOverride | null;
 }
@@ -419,12 +370,12 @@ export interface SecretSourcesDescription {
 }
 
 /** Describes the secret sources for `env` (default `process.env`) on `platform`. */
-export function describeSecretSources(env: Env = process.env, platform: NodeJS.Platform = process.platform): SecretSourcesDescription {
+export function describeSecretSources(bindings: readonly SecretBinding[], env: Env = process.env, platform: NodeJS.Platform = process.platform): SecretSourcesDescription {
   const plaintext = plaintextSecretsEnabled(env);
-  const source = new EnvSecretSource(env);
+  const source = new EnvSecretSource(env, bindings);
   return {
     store: plaintext ? 'plaintext' : 'keychain',
     storeDescription: plaintext ? `plaintext in the data file (${PLAINTEXT_SECRETS_ENV}=true)` : `OS keychain (${keychainName(platform)})`,
-    overrides: SECRET_ENV_BINDINGS.map((binding) => ({ ...binding, active: source.activeOverride(binding.account) })),
+    overrides: bindings.map((binding) => ({ ...binding, active: source.activeOverride(binding.account) })),
   };
 }

@@ -3,7 +3,7 @@
  * lives in the data file. Drives `dirconn config`, its help and the README table.
  */
 import {
-  DIRECTORY_FIELD,
+  directoryField,
   SERVER_FIELDS,
   SYNC_FIELDS,
   type ConfigField,
@@ -30,7 +30,7 @@ export function allConfigKeys(): ConfigKey[] {
     const name = field.key === 'server' ? 'base' : field.key.slice('server.'.length);
     keys.push({ field, location: { section: 'server', field: name as keyof DirconnConfig['server'] } });
   }
-  keys.push({ field: DIRECTORY_FIELD, location: { section: 'directory' } });
+  keys.push({ field: directoryField(providerDefinitions), location: { section: 'directory' } });
   for (const field of SYNC_FIELDS) keys.push({ field, location: { section: 'sync', field: field.key.slice('sync.'.length) } });
   for (const definition of providerDefinitions) {
     for (const field of definition.fields) {

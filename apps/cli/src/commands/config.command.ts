@@ -13,6 +13,7 @@ import {
   normalizeServerUrl,
   parseFieldValue,
   resolveDirectory,
+  secretAccountFor,
   toErrorData,
   type DirconnConfig,
 } from '@dirconn/core';
@@ -114,9 +115,10 @@ async function listSettings(ctx: CliContext, ws: Workspace): Promise<void> {
 async function secretIsSet(ctx: CliContext, ws: Workspace, key: ConfigKey, secrets = ctx.secrets(ws)): Promise<boolean> {
   if (key.location.section !== 'provider') return false;
   const id = ws.data.config.directories[key.location.type]?.id;
-  if (typeof id !== 'string') return false;
+  const account = typeof id === 'string' ? secretAccountFor(key.location.definition, id) : null;
+  if (account === null) return false;
   try {
-    return (await secrets.get(`${key.location.definition.secretAccount}:${id}`)) !== null;
+    return (await secrets.get(account)) !== null;
   } catch {
     return false;
   }
@@ -153,7 +155,9 @@ async function setOrShowSecret(ctx: CliContext, key: ConfigKey, value: string | 
       });
     }
     const secrets = ctx.secrets(ws);
-    await secrets.set(`${location.definition.secretAccount}:${id}`, secret);
+    const account = secretAccountFor(location.definition, id);
+    if (account === null) throw new DirconnError('internal', `The ${location.type} directory has no secret.`);
+    await secrets.set(account, secret);
     ctx.output().result({ key: key.field.key, saved: true, storage: secrets.description }, (r) => `Saved setting ${r.key} (in ${r.storage}).`);
   });
 }
@@ -222,10 +226,10 @@ function checkServerUrl(key: ConfigKey, raw: string, value: string): void {
 
 function checkFilter(key: ConfigKey, config: DirconnConfig, filter: string): void {
   const definition = getProviderDefinition(config.directory ?? 'ldap');
-  const problem = definition.checkFilter?.(filter);
+  const problem = definition.filter?.check(filter);
   if (problem !== undefined) {
     throw new DirconnError('config.invalid', `Invalid value for ${key.field.key}: ${problem}`, {
-      hint: `Check the ${definition.label} filter syntax, e.g. (&(objectClass=person)(mail=*)) for LDAP.`,
+      hint: `Check the ${definition.label} filter syntax (${definition.filter?.description ?? ''}), e.g. ${definition.filter?.example ?? ''}.`,
     });
   }
 }

@@ -4,9 +4,12 @@
  */
 import type { ConfigField } from './fields.js';
 
-/** Directory source types. The reference's numbers (0–4) are mapped only at the import boundary. */
-export type DirectoryType = 'ldap' | 'entra' | 'google' | 'okta' | 'onelogin' | 'sample';
-export const DIRECTORY_TYPES: readonly DirectoryType[] = ['ldap', 'entra', 'google', 'okta', 'onelogin', 'sample'];
+/**
+ * A directory source's id (`ldap`, `entra`, `sample`…). A plain string: the provider registry decides
+ * which types this version can read, so a new source needs no schema change (issue #7). The
+ * reference's numbers (0–4) are mapped only at the import boundary.
+ */
+export type DirectoryType = string;
 
 /** Where the Bitwarden server lives (bitwarden-api.md §1). */
 export interface ServerConfig {
@@ -98,7 +101,7 @@ export interface DirconnConfig {
   directory: DirectoryType | null;
   sync: SyncConfig;
   /** Per-directory configs keyed by directory type (`ldap`, `sample`, …); each has an `id` for secrets. */
-  directories: Partial<Record<DirectoryType, Record<string, unknown> & { id?: string }>>;
+  directories: Record<DirectoryType, Record<string, unknown> & { id?: string }>;
 }
 
 /** Fields of the `server` and `sync` sections and the `directory` key. */
@@ -110,13 +113,23 @@ export const SERVER_FIELDS: readonly ConfigField[] = [
   { key: 'server.allowUnauthorized', kind: 'boolean', defaultValue: false, description: 'Do not verify the Bitwarden server certificate (not recommended). Default false.' },
 ];
 
+/** The `directory` key; its allowed values are the registered sources (see {@link directoryField}). */
 export const DIRECTORY_FIELD: ConfigField = {
   key: 'directory',
   kind: 'enum',
-  values: DIRECTORY_TYPES,
+  values: [],
   defaultValue: null,
-  description: 'Directory type: ldap (Active Directory or any LDAP), entra, google, okta, onelogin, or sample (bundled demo data).',
+  description: 'Directory type.',
 };
+
+/** The `directory` field for the sources of a registry: `values` and description list them. */
+export function directoryField(sources: readonly { type: DirectoryType; label: string }[]): ConfigField {
+  return {
+    ...DIRECTORY_FIELD,
+    values: sources.map((s) => s.type),
+    description: `Directory type: ${sources.map((s) => `${s.type} (${s.label})`).join(', ')}.`,
+  };
+}
 
 const optionalString = (key: string, description: string): ConfigField => ({ key, kind: 'string', defaultValue: null, description });
 

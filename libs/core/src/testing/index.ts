@@ -8,3 +8,4 @@ export * from './memory-secret-store.js';
 export * from './builders.js';
 export * from './fixtures.js';
 export * from './fake-http.js';
+export * from './provider-deps.js';

@@ -6,15 +6,18 @@ import type { DirconnConfig, DirectoryType, SyncConfig } from '../config/config.
 import { DEFAULT_SYNC_CONFIG } from '../config/config.js';
 import { DirconnError } from '../errors.js';
 import type { ConfigIssue, ProviderDefinition } from '../model/provider-definition.js';
+import { secretAccountFor } from '../model/provider-definition.js';
+import { RetryingTransport } from '../http/retrying-transport.js';
 import type { DirectoryProvider } from '../model/directory.js';
 import type { Clock, HttpClient, Logger, SecretStore } from '../ports.js';
 import { BitwardenClient } from '../bitwarden/bitwarden-client.js';
 import { resolveServerUrls } from '../bitwarden/urls.js';
 import { Secret } from '../secret.js';
+import { AUTH_SECRET_ACCOUNTS } from '../config/secret-bindings.js';
 import type { WorkspacePort } from './workspace.port.js';
 
 /** Keychain account of the organization API key's secret (reference name). */
-export const CLIENT_SECRET_ACCOUNT = 'apiKeyClientSecret';
+export const CLIENT_SECRET_ACCOUNT = AUTH_SECRET_ACCOUNTS.clientSecret;
 
 /** Everything the use cases need from the platform. */
 export interface UseCaseDeps {
@@ -22,7 +25,10 @@ export interface UseCaseDeps {
   secrets: SecretStore;
   /** Looks up a source by type (throws config.invalid for unknown or unavailable types). */
   providers: (type: DirectoryType) => ProviderDefinition;
+  /** HTTP to the Bitwarden server (its CA file, TLS setting, proxy). */
   http: HttpClient;
+  /** HTTP to cloud directories (proxy, NODE_EXTRA_CA_CERTS), raising `provider.unreachable`. */
+  directoryHttp: HttpClient;
   clock: Clock;
   logger: Logger;
   clientVersion: string;
@@ -40,7 +46,8 @@ export interface DirectorySetup {
   config: Record<string, unknown>;
   configId: string;
   sync: SyncConfig;
-  secretAccount: string;
+  /** Keychain account of the source's secret (`secretLdap:<config id>`), or null when it has none. */
+  secretAccount: string | null;
 }
 
 /** Resolves the chosen directory, its config with defaults, and the effective sync settings. */
@@ -56,12 +63,12 @@ export function resolveDirectory(deps: Pick<UseCaseDeps, 'providers'>, config: D
   const merged = { ...definition.defaults, ...stored } as Record<string, unknown>;
   const configId = typeof stored.id === 'string' ? stored.id : 'default';
   const sync = definition.normalizeSync ? definition.normalizeSync({ ...DEFAULT_SYNC_CONFIG, ...config.sync }, merged) : { ...DEFAULT_SYNC_CONFIG, ...config.sync };
-  return { type, definition, config: merged, configId, sync, secretAccount: `${definition.secretAccount}:${configId}` };
+  return { type, definition, config: merged, configId, sync, secretAccount: secretAccountFor(definition, configId) };
 }
 
 /** Validates the directory setup as a whole and throws one config.incomplete error listing every issue. */
 export async function createProvider(deps: UseCaseDeps, setup: DirectorySetup): Promise<DirectoryProvider> {
-  const secret = setup.definition.secretField ? await deps.secrets.get(setup.secretAccount) : null;
+  const secret = setup.secretAccount === null ? null : await deps.secrets.get(setup.secretAccount);
   const issues: ConfigIssue[] = setup.definition.validate(setup.config, setup.sync, secret !== null);
   if (!setup.sync.users && !setup.sync.groups) {
     issues.push({ key: 'sync.users', message: 'neither users nor groups are enabled for sync (set sync.users and/or sync.groups to true)' });
@@ -72,7 +79,15 @@ export async function createProvider(deps: UseCaseDeps, setup: DirectorySetup): 
       details: { issues },
     });
   }
-  return setup.definition.create({ config: setup.config, sync: setup.sync, secret, logger: deps.logger });
+  const transport = new RetryingTransport({
+    http: deps.directoryHttp,
+    clock: deps.clock,
+    logger: deps.logger,
+    service: setup.definition.label,
+    errorCodes: { unreachable: 'provider.unreachable', throttled: 'provider.throttled', serverError: 'provider.error' },
+    headers: { 'User-Agent': `dirconn/${deps.clientVersion}` },
+  });
+  return setup.definition.create({ config: setup.config, sync: setup.sync, secret, logger: deps.logger, http: deps.directoryHttp, clock: deps.clock, transport });
 }
 
 /** Parses `organization.<guid>` into the organization id. */

@@ -128,13 +128,13 @@ describe('checkLdapFilter', () => {
   });
 
   it('is the definition filter check', () => {
-    expect(ldapDefinition.checkFilter?.('(cn=x')).toMatch(/not a valid LDAP filter/);
+    expect(ldapDefinition.filter?.check?.('(cn=x')).toMatch(/not a valid LDAP filter/);
   });
 });
 
 describe('definition', () => {
   it('registers the reference names', () => {
-    expect(ldapDefinition).toMatchObject({ type: 'ldap', label: 'Active Directory / LDAP', secretAccount: 'secretLdap', secretField: 'password', identityFields: ['hostname', 'domain', 'username'] });
+    expect(ldapDefinition).toMatchObject({ type: 'ldap', label: 'Active Directory / LDAP', secret: { setting: 'ldap.password', account: 'secretLdap', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' }, identityFields: ['hostname', 'domain', 'username'] });
   });
 
   it('applies the AD defaults only when LDAP is the chosen directory (never to another source)', () => {

@@ -12,10 +12,18 @@ import { LdapProvider } from './ldap.provider.js';
 export const ldapDefinition: ProviderDefinition<LdapConfig> = {
   type: 'ldap',
   label: 'Active Directory / LDAP',
+  description: 'Active Directory or any LDAP v3 directory (OpenLDAP, FreeIPA, 389 DS…) over LDAP, LDAPS or StartTLS.',
+  referenceType: 0,
   fields: LDAP_FIELDS,
   defaults: LDAP_DEFAULTS,
-  secretAccount: 'secretLdap',
-  secretField: 'password',
+  secret: {
+    setting: 'ldap.password',
+    account: 'secretLdap',
+    variable: 'DIRCONN_LDAP_PASSWORD',
+    fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE',
+    fileContent: 'first-line',
+    description: 'LDAP / Active Directory bind password',
+  },
   identityFields: ['hostname', 'domain', 'username'],
   /** Reference §4.2: with `ldap.ad`, the AD attribute defaults. Core calls this only when `ldap` is the chosen directory. */
   normalizeSync(sync: SyncConfig, config: LdapConfig): SyncConfig {
@@ -24,7 +32,11 @@ export const ldapDefinition: ProviderDefinition<LdapConfig> = {
   validate(config, sync, secretPresent) {
     return validateLdapConfig(config, sync, secretPresent, (s) => normalizeAdSync(s, config.ad));
   },
-  checkFilter: checkLdapFilter,
+  filter: {
+    check: checkLdapFilter,
+    example: '(&(objectClass=person)(mail=*))',
+    description: 'An LDAP filter (RFC 4515), ANDed with the object class.',
+  },
   create(deps) {
     return new LdapProvider(deps);
   },

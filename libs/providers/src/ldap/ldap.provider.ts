@@ -193,7 +193,7 @@ export class LdapProvider implements DirectoryProvider {
   private readonly progressEvery: number;
   private readonly options: LdapProviderOptions;
 
-  constructor(deps: ProviderDeps<LdapConfig>, options: LdapProviderOptions = {}) {
+  constructor(deps: Pick<ProviderDeps<LdapConfig>, 'config' | 'sync' | 'secret' | 'logger'>, options: LdapProviderOptions = {}) {
     this.config = deps.config;
     // Idempotent: the AD defaults are applied again so a provider built from raw settings behaves the same.
     this.sync = normalizeAdSync(deps.sync, deps.config.ad);

@@ -2,14 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SYNC_CONFIG, silentLogger } from '@dirconn/core';
-import type { SyncConfig } from '@dirconn/core';
+import { DEFAULT_SYNC_CONFIG, type SyncConfig } from '@dirconn/core';
+import { testProviderDeps } from '@dirconn/core/testing';
 import { bundledSampleFile, checkSetFilter, parseSetFilter, passesSetFilter } from './sample.config.js';
 import { sampleDefinition } from './sample.definition.js';
 
 const read = (sync: Partial<SyncConfig> = {}, file: string | null = null, flags = { users: true, groups: true }) =>
   sampleDefinition
-    .create({ config: { file }, sync: { ...DEFAULT_SYNC_CONFIG, users: flags.users, groups: flags.groups, ...sync }, secret: null, logger: silentLogger })
+    .create(testProviderDeps({ config: { file }, sync: { users: flags.users, groups: flags.groups, ...sync } }))
     .read({ force: true, ...flags });
 
 const dir = mkdtempSync(join(tmpdir(), 'dirconn-sample-'));

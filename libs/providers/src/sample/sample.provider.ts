@@ -8,6 +8,7 @@ import { DirconnError } from '@dirconn/core';
 import type { DirectoryGroup, DirectoryProvider, DirectorySnapshot, DirectoryUser, ProviderDeps, ReadOptions, SyncConfig } from '@dirconn/core';
 import type { SampleConfig } from './sample.config.js';
 import { bundledSampleFile, parseSetFilter, passesSetFilter } from './sample.config.js';
+import { scopeUsersToKeptGroups } from '../shared/set-filter.js';
 
 /** One user of a sample directory file. */
 export interface SampleUserRecord {
@@ -133,10 +134,7 @@ export class SampleProvider implements DirectoryProvider {
         .filter((u) => passesSetFilter(userFilter, u.email));
       // Reference §5.4: a group set filter keeps only users who are direct members of a kept group
       // (deleted users, and disabled ones when they are being removed, always pass).
-      if (groups !== null && groupFilter !== null) {
-        const kept = new Set(groups.flatMap((g) => g.userMemberExternalIds));
-        users = users.filter((u) => u.deleted || (this.sync.removeDisabled && u.disabled) || kept.has(u.externalId));
-      }
+      if (groups !== null && groupFilter !== null) users = scopeUsersToKeptGroups(users, groups, this.sync.removeDisabled);
     }
     options.onProgress?.({ phase: 'users', count: users?.length ?? 0 });
     return {
