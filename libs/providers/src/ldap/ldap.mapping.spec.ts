@@ -1,28 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SYNC_CONFIG } from '@dirconn/core';
-import type { LdapEntry, UserMappingSettings } from './ldap.mapping.js';
-import {
-  MemberIndex,
-  composeFilter,
-  deletedObjectsBase,
-  emailOf,
-  externalIdOf,
-  guidToBytes,
-  guidToString,
-  isDisabledByUac,
-  isDnLike,
-  isUnder,
-  lowerAttributes,
-  mapGroupEntry,
-  mapUserEntry,
-  normalizeAdSync,
-  normalizeDn,
-  resolveMembers,
-  rootBase,
-  searchBase,
-  toDeltaTime,
-  withRevisionFilter,
-} from './ldap.mapping.js';
+import { normalizeAdSync } from './ldap.ad-sync.js';
+import { guidToBytes, guidToString, isDisabledByUac } from './ldap.ad-values.js';
+import type { LdapEntry } from './ldap.attributes.js';
+import { lowerAttributes } from './ldap.attributes.js';
+import { isDnLike, isUnder, normalizeDn } from './ldap.dn.js';
+import { externalIdOf } from './ldap.external-id.js';
+import type { UserMappingSettings } from './ldap.mapping.js';
+import { emailOf, mapGroupEntry, mapUserEntry } from './ldap.mapping.js';
+import { MemberIndex, resolveMembers } from './ldap.members.js';
+import { composeFilter, deletedObjectsBase, rootBase, searchBase, toDeltaTime, withRevisionFilter } from './ldap.search-scope.js';
 
 const settings: UserMappingSettings = {
   userEmailAttribute: 'mail',

@@ -17,7 +17,8 @@ import type { AdSeedInfo, SambaDc } from '@dirconn/test-support';
 import type { LdapConfig } from './ldap.config.js';
 import { LDAP_DEFAULTS } from './ldap.config.js';
 import { ldapDefinition } from './ldap.definition.js';
-import type { LdapCursor, LdapProviderOptions } from './ldap.provider.js';
+import type { LdapCursor } from './ldap.cursor.js';
+import type { LdapProviderOptions } from './ldap.provider.js';
 import { LdapProvider } from './ldap.provider.js';
 
 let dc: SambaDc;

@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SYNC_CONFIG, silentLogger } from '@dirconn/core';
 import type { LdapConfig } from './ldap.config.js';
 import { LDAP_DEFAULTS } from './ldap.config.js';
-import { LdapProvider, deltaFilter, isMembershipFilter, parseLdapCursor, parseLdapUrl } from './ldap.provider.js';
+import { deltaFilter, parseLdapCursor } from './ldap.cursor.js';
+import { isMembershipFilter } from './ldap.delta.js';
+import { LdapProvider } from './ldap.provider.js';
+import { parseLdapUrl } from './ldap.referrals.js';
 import { tlsOptionsOf } from './ldap.session.js';
 
 const config: LdapConfig = { ...LDAP_DEFAULTS, hostname: '127.0.0.1', port: 1, rootPath: 'dc=example,dc=com', username: 'cn=reader,dc=example,dc=com', ad: false, connectTimeout: 2 };

@@ -6,8 +6,8 @@
  * inconsistency in the replies fails the read.
  */
 import { DirconnError } from '@dirconn/core';
-import type { LdapValue } from './ldap.mapping.js';
-import { stringValues } from './ldap.mapping.js';
+import type { LdapValue } from './ldap.attributes.js';
+import { stringValues } from './ldap.attributes.js';
 
 /** A parsed `<attribute>;range=<start>-<end>` attribute description. */
 export interface RangedAttribute {

@@ -14,7 +14,7 @@ import type { LdapConfig, LdapTransport } from './ldap.config.js';
 import { tlsFilesOf, transportOf } from './ldap.config.js';
 import type { LdapErrorContext } from './ldap.errors.js';
 import { translateLdapError } from './ldap.errors.js';
-import type { LdapEntry } from './ldap.mapping.js';
+import type { LdapEntry } from './ldap.attributes.js';
 
 /** Counters shared by the sessions of one read (reported as DirectorySnapshot.stats). */
 export interface LdapStats {
