@@ -10,6 +10,7 @@ import type { DirectoryType, SyncConfig } from '../config/config.js';
 import type { DirectoryProvider } from './directory.js';
 import type { Clock, HttpClient, Logger } from '../ports.js';
 import type { Transport } from '../http/retrying-transport.js';
+import type { Secret } from '../secret.js';
 
 /** A problem found when validating a configuration as a whole. */
 export interface ConfigIssue {
@@ -48,6 +49,14 @@ export interface FilterSyntax {
   description: string;
 }
 
+/** What one setting expands into; see {@link ProviderDefinition.expandSetting}. */
+export interface SettingExpansion {
+  /** Settings to store, by full key (`google.clientEmail`), the expanded key itself included. */
+  settings: Record<string, unknown>;
+  /** A value to store as the source's secret, or undefined to leave the secret alone. */
+  secret?: Secret;
+}
+
 export interface ProviderDefinition<C extends Record<string, unknown> = Record<string, unknown>> {
   type: DirectoryType;
   /** UI label, e.g. "Active Directory / LDAP". */
@@ -81,6 +90,14 @@ export interface ProviderDefinition<C extends Record<string, unknown> = Record<s
    * listings. Undefined: every sync setting applies.
    */
   unusedSyncFields?: readonly string[];
+  /**
+   * Optional: a setting whose value brings others with it (Google's `google.keyFile` fills the client
+   * email and token URL and provides the private key). The config use case calls it with the parsed,
+   * non-null value before saving, then stores every entry of `settings` and, when given, `secret` as
+   * the source's secret. Returns undefined for keys it does not expand.
+   * @throws DirconnError `config.invalid` when the value cannot be expanded (unreadable key file…)
+   */
+  expandSetting?(key: string, value: unknown): SettingExpansion | undefined;
   /** Build a provider for one read. */
   create(deps: ProviderDeps<C>): DirectoryProvider;
 }
