@@ -55,7 +55,10 @@ export default tseslint.config(
             },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', 'type:test'] },
+            // An app may use another app only through its published UI server (apps/desktop's
+            // `@dirconn/desktop/server`, used by `dirconn ui`); a Node app never loads Electron.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', 'type:test', 'exposes:ui-server'] },
+            { sourceTag: 'platform:node', bannedExternalImports: ['electron'] },
           ],
         },
       ],
@@ -71,6 +74,30 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'libs/core is pure: inject I/O through a port.' })),
           patterns: [{ group: ['node:*'], message: 'libs/core is pure: inject I/O through a port.' }],
         },
+      ],
+    },
+  },
+  {
+    // apps/desktop: the folder says which runtime a file needs (STYLE.md §7). `shared/` is loaded by
+    // the renderer and the sandboxed preload too (no Node, no Electron); `node/` is shared with
+    // `dirconn ui` (no Electron); only `main/` and `preload/` may import Electron.
+    files: ['apps/desktop/src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, 'electron'].map((name) => ({ name, message: 'shared/ runs in the renderer and the sandboxed preload.' })),
+          patterns: [{ group: ['node:*', '../node/*', '../main/*', '../preload/*'], message: 'shared/ runs in the renderer and the sandboxed preload.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/desktop/src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'node/ is shared with `dirconn ui`: Electron belongs in main/.' }], patterns: [{ group: ['../main/*', '../preload/*', '../renderer/*'], message: 'node/ is shared with `dirconn ui`.' }] },
       ],
     },
   },

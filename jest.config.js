@@ -19,6 +19,8 @@ const common = {
     '^@dirconn/core$': '<rootDir>/libs/core/src/index.ts',
     '^@dirconn/providers$': '<rootDir>/libs/providers/src/index.ts',
     '^@dirconn/storage$': '<rootDir>/libs/storage/src/index.ts',
+    '^@dirconn/desktop/server$': '<rootDir>/apps/desktop/src/node/index.ts',
+    '^@dirconn/desktop/contract$': '<rootDir>/apps/desktop/src/shared/api-contract.ts',
     '^@dirconn/test-support$': '<rootDir>/test-support/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
