@@ -15,7 +15,8 @@ export interface ServerErrorBody {
 const MAX_TEXT = 2000;
 const MAX_ENTRIES = 50;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Narrows to a plain JSON object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

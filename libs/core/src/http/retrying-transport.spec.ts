@@ -71,6 +71,31 @@ describe('RetryingTransport', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('caps only server-demanded waits by maxRetryAfterMs, not its own back-off', async () => {
+    const http = new FakeHttpClient().on('GET', '/v1.0/users', { status: 502 }, { status: 200 });
+    const { t, clock } = transport(http, { baseDelayMs: 10_000, maxDelayMs: 10_000, maxRetryAfterMs: 1000 });
+    expect((await t.send(get, opts)).status).toBe(200);
+    expect(clock.sleeps).toEqual([5000]);
+  });
+
+  it('takes the unreachable message and the log name from its options', async () => {
+    const lines: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void lines.push(message) };
+    const http = new FakeHttpClient().on('GET', '/v1.0/users', { error: networkError('ECONNREFUSED') });
+    const t = new RetryingTransport({
+      http,
+      clock: new FakeClock(),
+      logger,
+      service: 'Graph',
+      logName: 'graph',
+      errorCodes: { unreachable: 'provider.unreachable', throttled: 'provider.throttled', serverError: 'provider.error' },
+      policy: { maxAttempts: 1 },
+      unreachableMessage: (host, reason, attempts) => `No ${host} (${reason}, ${attempts})`,
+    });
+    await expect(t.send(get, opts)).rejects.toMatchObject({ message: 'No graph.example.test (ECONNREFUSED, 1)' });
+    expect(lines).toEqual(['graph: request failed']);
+  });
+
   it('lets a source classify its own throttling signal (Google 403 rateLimitExceeded)', async () => {
     const body = JSON.stringify({ error: { errors: [{ reason: 'rateLimitExceeded' }] } });
     const http = new FakeHttpClient().on('GET', '/v1.0/users', { status: 403, body }, { status: 200 });

@@ -85,6 +85,8 @@ export interface RetryingTransportOptions {
   logger: Logger;
   /** Who is on the other end, for messages and logs: "Bitwarden", "Microsoft Graph". */
   service: string;
+  /** Prefix of log lines (`<logName>: response`). Default `service`. */
+  logName?: string;
   errorCodes: TransportErrorCodes;
   /** Headers sent with every request (caller's headers win). */
   headers?: Record<string, string>;
@@ -97,6 +99,8 @@ export interface RetryingTransportOptions {
   throttledHint?: (route: string) => string;
   /** Hint for a server error; default: try later. */
   serverErrorHint?: (route: string, status: number) => string;
+  /** Message of an unreachable error; default `Cannot reach <service> at <host> (<reason>) after <n> attempts.` */
+  unreachableMessage?: (host: string, reason: string, attempts: number) => string;
 }
 
 /** The port cloud sources receive in `ProviderDeps.transport`. */
@@ -117,6 +121,7 @@ export class RetryingTransport implements Transport {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #service: string;
+  readonly #logName: string;
   readonly #codes: TransportErrorCodes;
   readonly #headers: Record<string, string>;
   readonly #policy: RetryPolicy;
@@ -124,6 +129,7 @@ export class RetryingTransport implements Transport {
   readonly #timeoutMs: number;
   readonly #throttledHint: (route: string) => string;
   readonly #serverErrorHint: (route: string, status: number) => string;
+  readonly #unreachableMessage: (host: string, reason: string, attempts: number) => string;
   readonly #stats: TransportStats = { requests: {}, retries: 0, waitedMs: 0, throttledMs: 0 };
 
   constructor(options: RetryingTransportOptions) {
@@ -131,6 +137,7 @@ export class RetryingTransport implements Transport {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#service = options.service;
+    this.#logName = options.logName ?? options.service;
     this.#codes = options.errorCodes;
     this.#headers = options.headers ?? {};
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
@@ -139,6 +146,8 @@ export class RetryingTransport implements Transport {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#throttledHint = options.throttledHint ?? (() => 'Wait a few minutes and run again; avoid running several syncs against the same service at once.');
     this.#serverErrorHint = options.serverErrorHint ?? (() => `${options.service} (or a proxy in front of it) failed; try again later.`);
+    this.#unreachableMessage =
+      options.unreachableMessage ?? ((host, reason, attempts) => `Cannot reach ${options.service} at ${host} (${reason}) after ${attempts} attempt${attempts === 1 ? '' : 's'}.`);
   }
 
   stats(): TransportStats {
@@ -165,22 +174,23 @@ export class RetryingTransport implements Transport {
         // are not network trouble: pass them through unchanged.
         if (DirconnError.is(error) && !isUnreachableCode(error.code) && !isPermanentNetworkError(error)) throw error;
         const systemCode = systemCodeOf(error);
-        this.#logger.warn(`${this.#service}: request failed`, { route: options.route, host, attempt, error: systemCode ?? 'network error' });
+        this.#logger.warn(`${this.#logName}: request failed`, { route: options.route, host, attempt, error: systemCode ?? 'network error' });
         const sentMaybe = !idempotent && systemCode !== 'ECONNREFUSED' && systemCode !== 'ENOTFOUND' && systemCode !== 'EAI_AGAIN';
         if (isPermanentNetworkError(error) || attempt >= maxAttempts || sentMaybe) throw this.#unreachable(error, host, attempt, systemCode);
         await this.#wait(this.#backoff(attempt), request.signal, false, options, attempt);
         continue;
       }
-      this.#logger.debug(`${this.#service}: response`, { route: options.route, status: response.status, ms: this.#clock.now().getTime() - started });
+      this.#logger.debug(`${this.#logName}: response`, { route: options.route, status: response.status, ms: this.#clock.now().getTime() - started });
 
       const decision = options.classify?.(response) ?? this.#defaultDecision(response, idempotent);
       if (!decision.retry) return response;
       const wait = decision.waitMs ?? this.#backoff(attempt);
-      if (attempt >= maxAttempts || wait > this.#policy.maxRetryAfterMs) {
+      // Only a wait the server demands is capped here; the back-off itself is bounded by maxDelayMs.
+      if (attempt >= maxAttempts || (decision.waitMs !== undefined && decision.waitMs > this.#policy.maxRetryAfterMs)) {
         if (decision.throttled) throw this.#throttled(response, options, attempt, decision.waitMs ?? null, 'attempts');
         throw this.#serverError(response, options, attempt);
       }
-      this.#logger.warn(`${this.#service}: ${decision.reason}, waiting`, { route: options.route, status: response.status, attempt, delayMs: wait });
+      this.#logger.warn(`${this.#logName}: ${decision.reason}, waiting`, { route: options.route, status: response.status, attempt, delayMs: wait });
       await this.#wait(wait, request.signal, decision.throttled, options, attempt, response);
     }
   }
@@ -230,7 +240,7 @@ export class RetryingTransport implements Transport {
   #unreachable(error: unknown, host: string, attempts: number, systemCode: string | null): DirconnError {
     const original = DirconnError.is(error) ? error : null;
     const reason = systemCode ?? original?.message ?? 'network error';
-    return new DirconnError(this.#codes.unreachable, `Cannot reach ${this.#service} at ${host} (${reason}) after ${attempts} attempt${attempts === 1 ? '' : 's'}.`, {
+    return new DirconnError(this.#codes.unreachable, this.#unreachableMessage(host, reason, attempts), {
       hint: original?.hint ?? 'Check the server URL, the network and the proxy settings (HTTPS_PROXY, NO_PROXY).',
       cause: error,
       details: { host, systemCode, attempts },
