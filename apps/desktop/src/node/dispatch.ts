@@ -5,6 +5,7 @@
  */
 import { toErrorData } from '@dirconn/core';
 import type { ZodError } from 'zod';
+import { DesktopError } from './desktop-error.js';
 import { apiInputs, isApiMethod, type ApiMethod, type ApiParsedInput, type ApiResult } from '../shared/api-contract.js';
 import type { ApiError, ApiFace, ApiResponse } from '../shared/api-types.js';
 
@@ -35,6 +36,7 @@ export async function dispatch(handlers: ApiHandlers, method: string, payload: u
 
 /** The error shape that crosses to the renderer (core's ErrorData: code, message, hint, details). */
 export function toApiError(error: unknown): ApiError {
+  if (DesktopError.is(error)) return error.hint === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, hint: error.hint };
   const data = toErrorData(error);
   const out: ApiError = { code: data.code, message: data.message };
   if (data.hint !== undefined) out.hint = data.hint;

@@ -4,4 +4,11 @@
  * Nothing here imports Electron.
  */
 export { dispatch, toApiError, type ApiHandlers, type CallContext } from './dispatch.js';
+export { DesktopError, type DesktopErrorCode } from './desktop-error.js';
 export { notImplementedHandlers } from './not-implemented.handlers.js';
+export { OperationRunner, type OperationControl } from './operations.js';
+export { Scheduler, systemTimer, type SchedulerOptions, type SchedulerTimer } from './scheduler.js';
+export { FileScheduleStore, MemoryScheduleStore, SCHEDULE_FILE_NAME, type SavedSchedule, type ScheduleStore } from './schedule-store.js';
+export { defaultRendererDir, readStaticFile, PLACEHOLDER_PAGE, type StaticFile } from './static-files.js';
+export { startUiServer, MAX_BODY_BYTES, type RunningUiServer, type UiServerOptions } from './ui-server.js';
+export { assertListenAllowed, isLoopbackAddress } from './ui-security.js';
