@@ -8,7 +8,7 @@
 //   npm run bench:ad -- --users 2000 --groups 200 --repeat 3 --trace
 //
 // Steps: provision a throw-away domain (samba.ts), bulk-load N users / G groups with M members each
-// (samba-seed.ts seedBulkDirectory: one ldapmodify stream per kind), then measure.ts: the ldapsearch
+// (samba-seed.ts seedBulkDirectory: one ldapmodify stream per kind), then run-bench.ts: the ldapsearch
 // floor (users with the attributes dirconn requests in AD mode + groups with member, paged like
 // dirconn, best of 3), a fresh data dir configured through the built CLI exactly like an AD admin
 // would (ldap.ad true, LDAPS with the DC's CA, DOMAIN\Administrator), login to the in-process fake,
@@ -17,7 +17,7 @@
 // a table, details and a `bench-result {json}` line. Cleans up the DC, the fake and the temp dirs on
 // exit, error and Ctrl-C (--keep keeps the work dir).
 //
-// The floor's ldapsearch runs through a two-line wrapper: measure.ts sets LDAPNOINIT=1 (no ldap.conf,
+// The floor's ldapsearch runs through a two-line wrapper: floor.ts sets LDAPNOINIT=1 (no ldap.conf,
 // no LDAP* variables), which would also drop LDAPTLS_CACERT, and Samba only takes simple binds over
 // TLS. Samba's LDAP server runs in worker processes, so no server CPU figure is reported.
 //
@@ -32,8 +32,11 @@ import { ldapModify, startSambaDc } from '../samba.js';
 import type { SambaDc } from '../samba.js';
 import { seedBulkDirectory } from '../samba-seed.js';
 import type { BulkDirectoryInfo } from '../samba-seed.js';
-import { benchLog, positiveInt, runBenchCli, secs, type Cleanup } from './measure.js';
-import type { BenchOptions, DirectoryTarget, FloorSearch } from './measure.js';
+import type { BenchOptions, DirectoryTarget } from './bench.types.js';
+import type { Cleanup } from './cleanup.js';
+import { benchLog, positiveInt, runBenchCli } from './cli.js';
+import type { FloorSearch } from './floor.js';
+import { secs } from './format.js';
 
 const USAGE = `usage: npm run bench:ad -- [options]   (node test-support/dist/bench/ad-bench.js [options]; as root)
 
@@ -123,7 +126,7 @@ function floorSearches(bulk: BulkDirectoryInfo): FloorSearch[] {
   ];
 }
 
-/** `ldapsearch` for the floor: trusts the DC's CA although measure.ts sets LDAPNOINIT=1 (see the top). */
+/** `ldapsearch` for the floor: trusts the DC's CA although floor.ts sets LDAPNOINIT=1 (see the top). */
 function ldapsearchWrapper(dir: string, dc: SambaDc): string {
   const real = execFileSync('sh', ['-c', 'command -v ldapsearch'], { encoding: 'utf8' }).trim();
   if (real === '') throw new Error('ldapsearch not found; run test-support/scripts/install-samba.sh');

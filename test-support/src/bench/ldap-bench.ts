@@ -12,7 +12,7 @@
 //
 // Steps: generate N users / G groups (generate-ldif.ts) into a temp LDIF, bulk-load it into a fresh
 // slapd, measure the ldapsearch floor (users with the attributes dirconn requests + groups with
-// member, paged like dirconn), then (measure.ts) configure a throw-away data dir through the built
+// member, paged like dirconn), then (run-bench.ts) configure a throw-away data dir through the built
 // CLI, log in to the in-process fake, run `dirconn --json sync` (initial), again (no-op), and with
 // --delta/--modify a third time after changing 1 % of the users. Prints a table, details, the target
 // verdict (100k users / 10k groups: < 3x ldapsearch, < 400 MB peak RSS) and a `bench-result {json}`
@@ -31,8 +31,11 @@ import { generateDirectory, generatedUser, writeDirectoryLdif } from '../generat
 import type { GenerateDirectoryOptions } from '../generate-ldif.js';
 import { ldapModify, startSlapd } from '../slapd.js';
 import type { Slapd } from '../slapd.js';
-import { benchLog, positiveInt, runBenchCli, secs, type Cleanup } from './measure.js';
-import type { BenchOptions, DirectoryTarget, FloorSearch } from './measure.js';
+import type { BenchOptions, DirectoryTarget } from './bench.types.js';
+import type { Cleanup } from './cleanup.js';
+import { benchLog, positiveInt, runBenchCli } from './cli.js';
+import type { FloorSearch } from './floor.js';
+import { secs } from './format.js';
 
 const USAGE = `usage: npm run bench -- [options]   (node test-support/dist/bench/ldap-bench.js [options])
 
