@@ -3,6 +3,7 @@
  * --json), messages and progress on stderr, colour only on a TTY without NO_COLOR/--no-color.
  */
 import { toErrorData, type ErrorData } from '@dirconn/core';
+import { renderCliHint } from './hint-words.js';
 import { writeJsonDocument } from './json-writer.js';
 
 /** The streams a command talks to; tests pass in-memory ones. */
@@ -84,7 +85,9 @@ export class Output {
     this.clearProgress();
     const raw = toErrorData(error);
     // Every error carries a hint (the documented JSON shape is {code, message, hint}).
-    const data: ErrorData = { code: raw.code, message: raw.message, hint: raw.hint ?? fallbackHint(raw.code) };
+    // A structured hint is worded by the CLI; `hint` is core's fallback text otherwise.
+    const data: ErrorData = { code: raw.code, message: raw.message, hint: raw.action ? renderCliHint(raw.action) : (raw.hint ?? fallbackHint(raw.code)) };
+    if (raw.action !== undefined) data.action = raw.action;
     if (raw.details !== undefined) data.details = raw.details;
     if (this.options.json) {
       this.io.stdout.write(`${JSON.stringify({ error: data }, null, 2)}\n`);

@@ -1,5 +1,6 @@
 /** Human renderings of plans, test results and reports. */
 import type { PlannedChange, RunReport, SyncPlan } from '@dirconn/core';
+import { overrideFlag } from './hint-words.js';
 import { table, type Output } from './output.js';
 
 const KIND_LABEL: Record<PlannedChange['kind'], string> = {
@@ -77,7 +78,9 @@ export function renderPlan(plan: SyncPlan, out: Output, limit = 200): string {
   lines.push(out.style('bold', 'Safety'));
   lines.push(`  Removal limit for this run: ${plan.safety.removalLimit}`);
   for (const check of plan.safety.checks) {
-    lines.push(`  ${check.passed ? out.style('green', 'ok  ') : out.style('red', 'STOP')} ${check.message}${!check.passed && check.override ? ` (allow once: ${check.override})` : ''}`);
+    // `override` is core's wording, kept for plans saved before checks carried `allow`.
+    const allowOnce = check.allow ? overrideFlag(check.allow) : check.override;
+    lines.push(`  ${check.passed ? out.style('green', 'ok  ') : out.style('red', 'STOP')} ${check.message}${!check.passed && allowOnce ? ` (allow once: ${allowOnce})` : ''}`);
   }
   renderWarnings(plan, out, lines);
   return lines.join('\n');

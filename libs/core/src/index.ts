@@ -14,6 +14,8 @@ export * from './model/state.js';
 export * from './model/import-request.js';
 export * from './model/organization.js';
 export * from './sync/plan.types.js';
+export * from './sync/overrides.js';
+export * from './sync/safety-stop.js';
 export * from './sync/normalize.js';
 export * from './sync/dedupe.js';
 export * from './sync/flatten.js';

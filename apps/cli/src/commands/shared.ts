@@ -1,7 +1,7 @@
 /** Small helpers shared by commands: option parsers, progress wiring, reading plan files. */
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { DirconnError, type ReadProgress, type SyncPlan } from '@dirconn/core';
+import { DirconnError, type ReadProgress, type SyncOverrides, type SyncPlan } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 
 /** commander parser for a non-negative whole number. */
@@ -54,7 +54,8 @@ export interface OverrideFlags {
   allowEmpty?: boolean;
 }
 
-export function overridesFrom(flags: OverrideFlags) {
+/** The flags as core's structured one-run overrides. */
+export function overridesFrom(flags: OverrideFlags): SyncOverrides {
   return {
     ...(flags.allowRemovals !== undefined ? { allowRemovals: flags.allowRemovals } : {}),
     ...(flags.allowEmpty ? { allowEmpty: true } : {}),

@@ -4,6 +4,7 @@ import { directoryA, planInput, snapshot, syncConfig, syncState, user } from '..
 import { apply, type ImportPoster, type PartialApplyDetails } from './apply.js';
 import { plan } from './plan.js';
 import type { SyncPlan } from './plan.types.js';
+import type { SafetyStopDetails } from './safety-stop.js';
 
 class RecordingPoster implements ImportPoster {
   readonly bodies: string[] = [];
@@ -52,7 +53,7 @@ describe('apply', () => {
     const poster = new RecordingPoster();
     const error = await caught(() => apply(p, { poster }));
     expect(error.code).toBe('sync.safety-stop');
-    expect((error.details as { rule: string }[]).map((c) => c.rule)).toContain('empty-read');
+    expect((error.details as SafetyStopDetails).checks.map((c) => c.rule)).toContain('empty-read');
     expect(error.hint).toContain('--allow-empty');
     expect(poster.bodies).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * `apply()`: posts a plan's requests, in order, through an injected poster (the Bitwarden client).
  *
- * - Refuses a plan whose safety checks failed (`sync.safety-stop`, details = the failed checks).
+ * - Refuses a plan whose safety checks failed (`sync.safety-stop`, see safety-stop.ts for its details).
  * - Refuses a plan whose requests no longer match its hash (edited plan file: `sync.plan-stale`).
  * - Posts nothing when the plan is unchanged (hash skip).
  * - Posts each request sequentially; the body is `JSON.stringify(request)`, exactly the bytes the hash
@@ -14,8 +14,9 @@
  */
 import { DirconnError, type ErrorCode } from '../errors.js';
 import { computeSyncHash } from './hash.js';
-import type { SafetyCheck, SyncPlan } from './plan.types.js';
+import type { SyncPlan } from './plan.types.js';
 import { serializeImportRequests } from './request-builder.js';
+import { safetyStopError } from './safety-stop.js';
 
 /** Posts one import body (`POST /public/organization/import`). Implemented by the Bitwarden client. */
 export interface ImportPoster {
@@ -55,15 +56,7 @@ export interface PartialApplyDetails {
 /** Posts the plan's requests. See the module comment for the refusals and the failure contract. */
 export async function apply(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyResult> {
   if (!plan.safety.ok) {
-    const failed: SafetyCheck[] = plan.safety.checks.filter((c) => !c.passed);
-    const overrides = failed.map((c) => c.override).filter((o): o is string => o !== undefined);
-    throw new DirconnError('sync.safety-stop', `Sync refused by the safety checks: ${failed.map((c) => c.message).join(' ')}`, {
-      hint:
-        overrides.length > 0
-          ? `Review the plan; if it is right, run again with ${overrides.join(' ')}.`
-          : 'Review the plan and fix the directory or the organization; these checks have no override.',
-      details: failed,
-    });
+    throw safetyStopError(plan);
   }
   const total = plan.requests.length;
   if (plan.unchanged) return { posted: 0, skipped: true, requests: total };

@@ -7,6 +7,7 @@ import type { DirectorySnapshot, ReadWarning } from '../model/directory.js';
 import type { ImportRequest } from '../model/import-request.js';
 import type { OrgSnapshot } from '../model/organization.js';
 import type { SyncState } from '../model/state.js';
+import type { SafetyOverride, SyncOverrides } from './overrides.js';
 
 /** Where the import goes: part of the hash and of the plan's identity. */
 export interface SyncTarget {
@@ -14,15 +15,8 @@ export interface SyncTarget {
   organizationId: string;
 }
 
-/** One-run overrides given by the admin on the command line. */
-export interface PlanOverrides {
-  /** `--allow-removals <n>`: allow up to n removals for this run only. */
-  allowRemovals?: number;
-  /** `--allow-empty`: allow a read with zero users where the last sync had users. */
-  allowEmpty?: boolean;
-  /** Post even when the hash is unchanged (e.g. after a live-org diff shows drift). */
-  ignoreHash?: boolean;
-}
+/** The one-run overrides of a plan: see {@link SyncOverrides} (the name plan code used). */
+export type PlanOverrides = SyncOverrides;
 
 export interface PlanInput {
   snapshot: DirectorySnapshot;
@@ -34,7 +28,7 @@ export interface PlanInput {
   orgUnavailableReason?: string;
   target: SyncTarget;
   now: Date;
-  overrides?: PlanOverrides;
+  overrides?: SyncOverrides;
   /** Batch size for largeImport (2000; tests lower it). */
   batchSize?: number;
   /**
@@ -119,7 +113,9 @@ export interface SafetyCheck {
   rule: SafetyRule;
   passed: boolean;
   message: string;
-  /** How to allow it once, e.g. "--allow-removals 12". */
+  /** What would let this failed check pass for one run (absent when no override can). */
+  allow?: SafetyOverride;
+  /** `allow` in the reference (CLI) wording, e.g. "--allow-removals 12": the fallback for plain-text faces. */
   override?: string;
 }
 

@@ -40,12 +40,12 @@ describe('safetyChecks', () => {
   it('fails max-removals one past the limit and names the override', () => {
     const result = safetyChecks(safetyInput({ input: planInput({ sync }), removals: removals(3) }));
     expect(result.ok).toBe(false);
-    expect(result.checks[0]).toMatchObject({ rule: 'max-removals', passed: false, override: '--allow-removals 3' });
+    expect(result.checks[0]).toMatchObject({ rule: 'max-removals', passed: false, allow: { option: 'allowRemovals', atLeast: 3 }, override: '--allow-removals 3' });
     expect(result.checks[0]?.message).toContain('max(2, 0% of 0 synced members)');
   });
 
   it('fails uncountable overwriteExisting removals unless --allow-removals is given', () => {
-    expect(safetyChecks(safetyInput({ input: planInput({ sync }), removalsUnknown: true })).checks[0]).toMatchObject({ passed: false, override: '--allow-removals <n>' });
+    expect(safetyChecks(safetyInput({ input: planInput({ sync }), removalsUnknown: true })).checks[0]).toMatchObject({ passed: false, allow: { option: 'allowRemovals', atLeast: null }, override: '--allow-removals <n>' });
     const allowed = safetyChecks(safetyInput({ input: planInput({ sync, overrides: { allowRemovals: 5 } }), removalsUnknown: true }));
     expect(allowed.checks[0]).toMatchObject({ rule: 'max-removals', passed: true });
     expect(allowed.removalLimit).toBe(5);

@@ -7,6 +7,7 @@ import type { SyncConfig } from '../config/config.js';
 import { findDuplicateExternalIds } from './dedupe.js';
 import { formatList } from './normalize.js';
 import { hasExternalId } from './org-member-index.js';
+import { describeOverride, type SafetyOverride } from './overrides.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanUser, SafetyCheck, SyncPlan } from './plan.types.js';
 
 /** What the safety checks look at. */
@@ -69,7 +70,7 @@ function maxRemovalsCheck(s: SafetyInput, { limit, text }: LimitInForce): Safety
       message:
         'overwriteExisting is on but neither the organization nor a previous sync is known, so dirconn cannot tell how many members it would remove ' +
         '(every member with an externalId that is not in this import).',
-      override: '--allow-removals <n>',
+      ...allowOnce({ option: 'allowRemovals', atLeast: null }),
     };
   }
   if (removalCount > limit) {
@@ -77,7 +78,7 @@ function maxRemovalsCheck(s: SafetyInput, { limit, text }: LimitInForce): Safety
       rule: 'max-removals',
       passed: false,
       message: `This sync would remove ${removalCount} members, more than the limit of ${limit} (${text}): ${formatList(s.removals.map((c) => c.email ?? c.externalId))}.`,
-      override: `--allow-removals ${removalCount}`,
+      ...allowOnce({ option: 'allowRemovals', atLeast: removalCount }),
     };
   }
   return { rule: 'max-removals', passed: true, message: `${removalCount} removal(s), within the limit of ${limit} (${text}).` };
@@ -104,7 +105,7 @@ function readCountChecks(s: SafetyInput, { limit, text }: LimitInForce): SafetyC
             rule: 'empty-read',
             passed: false,
             message: `The directory returned no active users but the last sync had ${previousUsers}. Check the filters, paths and the bind account's rights before allowing this.`,
-            override: '--allow-empty',
+            ...allowOnce({ option: 'allowEmpty' }),
           },
     );
   } else {
@@ -119,7 +120,7 @@ function readCountChecks(s: SafetyInput, { limit, text }: LimitInForce): SafetyC
       rule: 'user-count-drop',
       passed: false,
       message: `The directory returned ${active} active users, ${userDrop} fewer than the last sync (${previousUsers}); the limit is ${limit} (${text}). A partial read looks like this.`,
-      override: `--allow-removals ${userDrop}`,
+      ...allowOnce({ option: 'allowRemovals', atLeast: userDrop }),
     });
   } else {
     checks.push({ rule: 'user-count-drop', passed: true, message: `${active} active users now, ${previousUsers} at the last sync.` });
@@ -133,12 +134,17 @@ function readCountChecks(s: SafetyInput, { limit, text }: LimitInForce): SafetyC
       rule: 'group-count-drop',
       passed: false,
       message: `The directory returned ${s.groups.length} groups, ${groupDrop} fewer than the last sync (${previousGroups}); the limit is ${limit} (${text}).`,
-      override: `--allow-removals ${groupDrop}`,
+      ...allowOnce({ option: 'allowRemovals', atLeast: groupDrop }),
     });
   } else {
     checks.push({ rule: 'group-count-drop', passed: true, message: `${s.groups.length} groups now, ${previousGroups} at the last sync.` });
   }
   return checks;
+}
+
+/** The override fields of a failed check: the suggestion and its English fallback. */
+function allowOnce(allow: SafetyOverride): Pick<SafetyCheck, 'allow' | 'override'> {
+  return { allow, override: describeOverride(allow) };
 }
 
 /** duplicate-external-id: the server answers 500 (after partial changes) and keeps doing so. */

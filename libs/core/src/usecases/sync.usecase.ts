@@ -3,13 +3,15 @@
  * read the directory → read the organization → plan() → safety → apply() → save state → report.
  * Fail closed: any error before apply leaves the saved state untouched and posts nothing.
  */
-import { DirconnError, toErrorData } from '../errors.js';
+import { DirconnError, errorHint, toErrorData } from '../errors.js';
 import type { DirectoryProvider, DirectorySnapshot, ReadOptions, ReadProgress, ProviderExplanation } from '../model/directory.js';
 import type { OrgSnapshot } from '../model/organization.js';
 import { EMPTY_SYNC_STATE, type SyncState } from '../model/state.js';
 import { apply } from '../sync/apply.js';
 import { plan as buildPlan } from '../sync/plan.js';
-import type { PlanOverrides, SyncPlan } from '../sync/plan.types.js';
+import type { SyncOverrides } from '../sync/overrides.js';
+import type { SyncPlan } from '../sync/plan.types.js';
+import { safetyStopError } from '../sync/safety-stop.js';
 import { resolveServerUrls } from '../bitwarden/urls.js';
 import type { BitwardenClient } from '../bitwarden/bitwarden-client.js';
 import { createBitwardenClient, createProvider, resolveDirectory, stateScope, type DirectorySetup, type UseCaseDeps } from './session.js';
@@ -19,7 +21,8 @@ import { selectReportedChanges, type RunOutcome, type RunReport } from './run-re
 export interface PlanOptions {
   /** Read everything, ignoring delta cursors (default for `test`). */
   force?: boolean;
-  overrides?: PlanOverrides;
+  /** One-run safety overrides (see SyncOverrides). */
+  overrides?: SyncOverrides;
   /** Read the live organization (default true when logged in). */
   readOrganization?: boolean;
   signal?: AbortSignal;
@@ -204,12 +207,13 @@ export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Pro
       return { outcome: 'dry-run', plan, requestsPosted: 0, report };
     }
     if (!plan.safety.ok) {
-      throw new DirconnError('sync.safety-stop', safetyMessage(plan), {
-        hint: safetyHint(plan),
-        details: { checks: plan.safety.checks.filter((c) => !c.passed), removals: plan.changes.filter((c) => c.kind === 'remove') },
+      throw safetyStopError(plan);
+    }
+    if (client === null) {
+      throw new DirconnError('auth.not-logged-in', 'You are not logged in to a Bitwarden organization.', {
+        action: errorHint({ template: 'Run {command.0}.', commands: [{ name: 'login', args: [] }] }),
       });
     }
-    if (client === null) throw new DirconnError('auth.not-logged-in', 'You are not logged in to a Bitwarden organization.', { hint: 'Run "dirconn login".' });
     const applied = await apply(plan, { poster: client, ...(options.signal ? { signal: options.signal } : {}) });
     await deps.workspace.saveState(prepared.scope, plan.nextState);
     const outcome: RunOutcome = applied.skipped ? 'unchanged' : 'synced';
@@ -243,45 +247,16 @@ export function assertPlanStillValid(reviewed: SyncPlan, current: SyncPlan): voi
   if (reviewed.hash !== current.hash) changed.push('the import requests');
   if (changed.length > 0) {
     throw new DirconnError('sync.plan-stale', `The saved plan is out of date: ${changed.join(', ')} changed since it was made (${reviewed.createdAt}).`, {
-      hint: 'Make and review a new plan with "dirconn plan --output plan.json", then run "dirconn sync --plan plan.json".',
+      action: errorHint({
+        template: 'Make and review a new plan with {command.0}, then run {command.1}.',
+        commands: [
+          { name: 'plan', args: ['--output', 'plan.json'] },
+          { name: 'sync', args: ['--plan', 'plan.json'] },
+        ],
+      }),
       details: { changed },
     });
   }
-}
-
-function safetyMessage(plan: SyncPlan): string {
-  const failed = plan.safety.checks.filter((c) => !c.passed);
-  return `Safety stop: nothing was sent to Bitwarden.\n${failed.map((c) => `  - ${c.message}`).join('\n')}`;
-}
-
-function safetyHint(plan: SyncPlan): string {
-  const overrides = combineOverrides(plan.safety.checks.filter((c) => !c.passed && c.override).map((c) => c.override as string));
-  const parts = ['Review the plan with "dirconn plan".'];
-  if (overrides.length > 0) parts.push(`If it is intended, run once with ${overrides.join(' ')}`);
-  parts.push('or change the limits with "dirconn config sync.maxRemovals <n>" / "dirconn config sync.maxRemovalPercent <p>".');
-  return parts.join(' ');
-}
-
-/**
- * One flag per option: the removal limit and the count-drop checks each suggest `--allow-removals N`
- * (often together, with different N); the flag takes one value, so the largest is the one that works.
- */
-export function combineOverrides(overrides: readonly string[]): string[] {
-  const out: string[] = [];
-  let allowRemovals: number | null = null;
-  let allowRemovalsAt = -1;
-  for (const override of overrides) {
-    const match = /^--allow-removals (\d+)$/.exec(override);
-    if (match?.[1] !== undefined) {
-      const n = Number.parseInt(match[1], 10);
-      if (allowRemovals === null) allowRemovalsAt = out.push(override) - 1;
-      allowRemovals = Math.max(allowRemovals ?? 0, n);
-      out[allowRemovalsAt] = `--allow-removals ${allowRemovals}`;
-    } else if (!out.includes(override)) {
-      out.push(override);
-    }
-  }
-  return out;
 }
 
 async function finishReport(
