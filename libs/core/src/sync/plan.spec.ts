@@ -584,5 +584,6 @@ describe('plan: scale', () => {
     expect(result.groups[0]!.userExternalIds).toHaveLength(200);
     expect(result.groups[1]!.userExternalIds).toHaveLength(50);
     expect(result.nextState.syncedUsers).toHaveLength(98_000);
-  });
+    // A correctness check at scale, not a timing test (benches measure speed): allow a loaded machine.
+  }, 60_000);
 });
