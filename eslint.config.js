@@ -57,7 +57,9 @@ export default tseslint.config(
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
             // An app may use another app only through its published UI server (apps/desktop's
             // `@dirconn/desktop/server`, used by `dirconn ui`); a Node app never loads Electron.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', 'type:test', 'exposes:ui-server'] },
+            // The Node composition root wires adapters to core; adapters never depend on it.
+            { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:core', 'type:adapter'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', 'type:composition', 'type:test', 'exposes:ui-server'] },
             { sourceTag: 'platform:node', bannedExternalImports: ['electron'] },
           ],
         },

@@ -21,6 +21,7 @@ const common = {
     '^@dirconn/storage$': '<rootDir>/libs/storage/src/index.ts',
     '^@dirconn/desktop/server$': '<rootDir>/apps/desktop/src/node/index.ts',
     '^@dirconn/desktop/contract$': '<rootDir>/apps/desktop/src/shared/api-contract.ts',
+    '^@dirconn/node-platform$': '<rootDir>/libs/node-platform/src/index.ts',
     '^@dirconn/test-support$': '<rootDir>/test-support/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DirconnError } from '@dirconn/core';
+import { DirconnError, suggestKeys } from '@dirconn/core';
+import { providerDefinitions } from '@dirconn/providers';
 import { main } from './main.js';
 import { Output, fallbackHint } from './output.js';
-import { suggestKeys } from './commands/config-keys.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -75,9 +75,9 @@ describe('every error has a hint', () => {
 
 describe('config', () => {
   it('suggests the setting a typo meant', () => {
-    expect(suggestKeys('sync.usres')).toContain('sync.users');
-    expect(suggestKeys('ldap.hostnmae')).toContain('ldap.hostname');
-    expect(suggestKeys('sync.userfiltr')).toContain('sync.userFilter');
+    expect(suggestKeys(providerDefinitions, 'sync.usres')).toContain('sync.users');
+    expect(suggestKeys(providerDefinitions, 'ldap.hostnmae')).toContain('ldap.hostname');
+    expect(suggestKeys(providerDefinitions, 'sync.userfiltr')).toContain('sync.userFilter');
   });
 
   it.each(['ht!tp://x', 'vault.example.com://x', 'https://bad host', 'ftp://vault.example.com', 'https://vault.example.com?x=1'])('refuses the server URL %s and saves nothing', async (url) => {

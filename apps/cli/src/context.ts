@@ -1,22 +1,11 @@
 /**
  * The CLI's lazy factory (gh's cmdutil.Factory idea): commands ask for what they use — output, the
- * locked workspace, the use-case deps — and nothing is opened before it is needed.
+ * platform (the Node composition root), the use-case deps over the opened data directory — and
+ * nothing is opened before it is needed.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import {
-  DirconnError,
-  type Clock,
-  type DirconnConfig,
-  type Logger,
-  type RunReport,
-  type SyncState,
-  type UseCaseDeps,
-  type WorkspacePort,
-} from '@dirconn/core';
-import { NodeHttpClient, getProviderDefinition, registrySecretBindings } from '@dirconn/providers';
-import { createSecretStore, openWorkspace, writeRunReport, type Workspace } from '@dirconn/storage';
+import type { Logger, UseCaseDeps, UseCaseWarning } from '@dirconn/core';
+import { createNodePlatform, streamLogger, type NodePlatform, type WorkspaceOptions } from '@dirconn/node-platform';
+import type { Workspace } from '@dirconn/storage';
 import { Output, type CliIO } from './output.js';
 import { CLI_VERSION } from './version.js';
 
@@ -28,35 +17,9 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new DirconnError('cancelled', 'Cancelled.'));
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new DirconnError('cancelled', 'Cancelled.'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
-/** Bitwarden device type for this OS's CLI (bitwarden-api.md §2.1). */
-export function deviceTypeForPlatform(platform: NodeJS.Platform): number {
-  if (platform === 'win32') return 23;
-  if (platform === 'darwin') return 24;
-  return 25;
-}
-
 export class CliContext {
   private outputInstance: Output | undefined;
+  private platformInstance: NodePlatform | undefined;
   readonly abort = new AbortController();
 
   constructor(
@@ -78,92 +41,30 @@ export class CliContext {
     return this.outputInstance;
   }
 
+  /** The logger; `--verbose` is read when a line is logged, so it may be built before the flags are parsed. */
   logger(): Logger {
-    const verbose = this.globals().verbose === true || this.io.env['DIRCONN_DEBUG'] === 'true';
-    const write = (level: string, message: string, fields?: Record<string, unknown>) => {
-      const suffix = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-      this.io.stderr.write(`${new Date().toISOString()} ${level} ${message}${suffix}\n`);
-    };
+    const current = () => streamLogger({ stream: this.io.stderr, verbose: this.globals().verbose === true, env: this.io.env });
     return {
-      debug: (m, f) => (verbose ? write('DEBUG', m, f) : undefined),
-      info: (m, f) => (verbose ? write('INFO', m, f) : undefined),
-      warn: (m, f) => write('WARN', m, f),
-      error: (m, f) => write('ERROR', m, f),
+      debug: (message, fields) => current().debug(message, fields),
+      info: (message, fields) => current().info(message, fields),
+      warn: (message, fields) => current().warn(message, fields),
+      error: (message, fields) => current().error(message, fields),
     };
   }
 
-  /** Opens the data directory, holding the cross-process lock until `fn` settles. */
-  async withWorkspace<T>(command: string, fn: (workspace: Workspace) => Promise<T>, options: { lock?: boolean } = {}): Promise<T> {
-    const workspace = await openWorkspace({ lock: options.lock ?? true, command, env: this.io.env });
-    try {
-      return await fn(workspace);
-    } finally {
-      await workspace.close();
-    }
+  /** The Node composition root for this run. */
+  platform(): NodePlatform {
+    this.platformInstance ??= createNodePlatform({ env: this.io.env, platform: process.platform, clientVersion: CLI_VERSION, logger: this.logger() });
+    return this.platformInstance;
   }
 
-  /** The secret store layered for this environment (env/file overrides, keychain or plaintext). */
-  secrets(workspace: Workspace) {
-    return createSecretStore({ env: this.io.env, workspace, bindings: registrySecretBindings });
+  /** Opens the data directory (holding the lock unless `lock: false`) and runs `fn` with the use-case deps. */
+  withDeps<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, options: WorkspaceOptions = {}): Promise<T> {
+    return this.platform().withWorkspace(command, fn, options);
   }
 
-  /** Builds the use-case deps over an open workspace. */
-  deps(workspace: Workspace): UseCaseDeps {
-    const config = workspace.data.config;
-    const caFile = config.server.caFile;
-    let ca: string | undefined;
-    if (caFile) {
-      try {
-        ca = readFileSync(caFile, 'utf8');
-      } catch (error) {
-        throw new DirconnError('config.invalid', `Cannot read the Bitwarden CA file ${caFile} (server.caFile): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, {
-          hint: 'Fix the path with "dirconn config server.caFile <path>" or clear it with "dirconn config server.caFile null".',
-        });
-      }
-    }
-    return {
-      workspace: workspacePort(workspace),
-      secrets: this.secrets(workspace),
-      providers: getProviderDefinition,
-      http: new NodeHttpClient({
-        errorCode: 'bitwarden.unreachable',
-        ...(ca !== undefined ? { ca } : {}),
-        rejectUnauthorized: !config.server.allowUnauthorized,
-        env: this.io.env,
-      }),
-      directoryHttp: new NodeHttpClient({ errorCode: 'provider.unreachable', env: this.io.env }),
-      clock: systemClock,
-      logger: this.logger(),
-      clientVersion: CLI_VERSION,
-      deviceType: deviceTypeForPlatform(process.platform),
-      deviceName: `dirconn on ${hostname()}`,
-      newId: () => randomUUID(),
-    };
+  /** Prints a use case's warnings on stderr. */
+  warn(warnings: readonly UseCaseWarning[]): void {
+    for (const warning of warnings) this.output().warn(warning.message);
   }
-}
-
-/** Adapts the storage workspace to the port the use cases need. */
-export function workspacePort(workspace: Workspace): WorkspacePort {
-  return {
-    get config(): DirconnConfig {
-      return workspace.data.config;
-    },
-    get appId(): string {
-      return workspace.data.appId;
-    },
-    get clientId(): string | null {
-      return workspace.data.auth.clientId;
-    },
-    getState(scope: string): SyncState | undefined {
-      return workspace.data.state[scope];
-    },
-    async saveState(scope: string, state: SyncState): Promise<void> {
-      await workspace.update((data) => {
-        data.state[scope] = state;
-      });
-    },
-    async writeReport(report: RunReport): Promise<void> {
-      await writeRunReport(workspace.paths.reportsDir, report);
-    },
-  };
 }

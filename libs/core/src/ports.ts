@@ -51,6 +51,13 @@ export interface HttpClient {
   send(request: HttpRequest): Promise<HttpResponse>;
 }
 
+/** An environment override that supplies a secret at run time (the variable's name, never its value). */
+export interface SecretOverride {
+  kind: 'variable' | 'file';
+  /** `DIRCONN_LDAP_PASSWORD`, `DIRCONN_LDAP_PASSWORD_FILE`, `BW_CLIENTSECRET`… */
+  name: string;
+}
+
 /** Where secrets live: OS keychain, env/file inputs, or plaintext when opted in. */
 export interface SecretStore {
   get(account: string): Promise<string | null>;
@@ -58,4 +65,27 @@ export interface SecretStore {
   delete(account: string): Promise<void>;
   /** Human description for output, e.g. "OS keychain (Secret Service)". */
   readonly description: string;
+  /**
+   * The environment override supplying `account` now, or null when the stored value is used. Absent
+   * on stores without overrides. Throws `config.invalid` when the override is ambiguous.
+   */
+  overrideFor?(account: string): SecretOverride | null;
+}
+
+/**
+ * Read access to files an admin names (CA bundles, key files, saved plans). Both methods reject with
+ * an error whose `code` property is the system error code (`ENOENT`, `EACCES`…) when the file cannot
+ * be read.
+ */
+export interface FileReader {
+  /** The whole file as UTF-8 text. */
+  readText(path: string): Promise<string>;
+  /** Resolves when the file exists and can be read by this process. */
+  checkReadable(path: string): Promise<void>;
+}
+
+/** The system error code (`ENOENT`…) of a FileReader rejection, or undefined. */
+export function fileErrorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -319,6 +319,11 @@ export class LayeredSecretStore implements SecretStore {
     return this.backing.get(account);
   }
 
+  /** The environment override supplying `account` now (its name), or null. */
+  overrideFor(account: string): ActiveOverride | null {
+    return this.overrides.activeOverride(account);
+  }
+
   /** Stores in the writable store. */
   set(account: string, value: string): Promise<void> {
     return this.backing.set(account, value);

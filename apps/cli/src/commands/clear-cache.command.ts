@@ -1,26 +1,15 @@
 /**
  * `dirconn clear-cache`: forget the last request hash and delta cursors so the next sync reads
- * everything and posts again. The list of previously synced members is kept: it is what lets dirconn
- * notice people who left, and forgetting it would silently stop deprovisioning.
+ * everything and posts again (the `clearCache` use case keeps the list of synced members, which is
+ * what lets dirconn notice people who left).
  */
 import { Command } from 'commander';
+import { clearCache } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 
 export function clearCacheCommand(ctx: CliContext): Command {
   return new Command('clear-cache').description('Forget the sync cache (hash and delta cursors): the next sync reads everything and posts').action(async () => {
-    await ctx.withWorkspace('clear-cache', async (workspace) => {
-      let scopes = 0;
-      await workspace.update((data) => {
-        for (const state of Object.values(data.state)) {
-          state.lastSyncHash = null;
-          state.cursor = null;
-          state.lastUserSync = null;
-          state.lastGroupSync = null;
-          state.lastFullSync = null;
-          scopes++;
-        }
-      });
-      ctx.output().result({ cleared: true, scopes }, () => 'The sync cache has been cleared.');
-    });
+    const result = await ctx.withDeps('clear-cache', (deps) => clearCache(deps));
+    ctx.output().result({ cleared: true, scopes: result.scopes }, () => 'The sync cache has been cleared.');
   });
 }

@@ -4,9 +4,7 @@ import type { CliContext } from '../context.js';
 
 export function dataFileCommand(ctx: CliContext): Command {
   return new Command('data-file').description('Print the path of the data file').action(async () => {
-    await ctx.withWorkspace('data-file', (workspace) => {
-      ctx.output().result({ dataFile: workspace.paths.dataFile, dataDir: workspace.paths.dataDir }, (r) => r.dataFile);
-      return Promise.resolve();
-    }, { lock: false });
+    const paths = await ctx.withDeps('data-file', async (_deps, workspace) => workspace.paths, { lock: false });
+    ctx.output().result({ dataFile: paths.dataFile, dataDir: paths.dataDir }, (r) => r.dataFile);
   });
 }

@@ -10,8 +10,8 @@ export function explainCommand(ctx: CliContext): Command {
     .argument('<who>', 'email, externalId, DN, uid or group name')
     .addHelpText('after', '\nExamples:\n  $ dirconn explain roland.dyke@example.com\n  $ dirconn explain "cn=Blue Team,dc=example,dc=com"\n')
     .action(async (who: string) => {
-      await ctx.withWorkspace('explain', async (workspace) => {
-        const result = await runExplain(ctx.deps(workspace), who, { signal: ctx.abort.signal, onProgress: progressReporter(ctx) });
+      await ctx.withDeps('explain', async (deps) => {
+        const result = await runExplain(deps, who, { signal: ctx.abort.signal, onProgress: progressReporter(ctx) });
         const fromPlan = explainUser(result.plan, who);
         const out = ctx.output();
         out.result({ query: who, directory: result.provider, sync: fromPlan }, (r) => {

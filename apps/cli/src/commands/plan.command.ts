@@ -16,8 +16,8 @@ export function planCommand(ctx: CliContext): Command {
     .option('--force', 'read the whole directory (ignore delta cursors)')
     .addHelpText('after', '\nExamples:\n  $ dirconn plan\n  $ dirconn plan --output plan.json && dirconn sync --plan plan.json\n  $ dirconn plan --json | jq \'.changes[] | select(.kind=="remove")\'\n')
     .action(async (options: OverrideFlags & { output?: string; force?: boolean }) => {
-      await ctx.withWorkspace('plan', async (workspace) => {
-        const result = await runPlan(ctx.deps(workspace), {
+      await ctx.withDeps('plan', async (deps) => {
+        const result = await runPlan(deps, {
           force: options.force === true,
           overrides: overridesFrom(options),
           signal: ctx.abort.signal,

@@ -1,7 +1,6 @@
-/** Small helpers shared by commands: option parsers, progress wiring, reading plan files. */
-import { readFileSync } from 'node:fs';
+/** Small helpers shared by commands: option parsers, progress wiring, override flags. */
 import { InvalidArgumentError } from 'commander';
-import { DirconnError, type ReadProgress, type SyncOverrides, type SyncPlan } from '@dirconn/core';
+import type { ReadProgress, SyncOverrides } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 
 /** commander parser for a non-negative whole number. */
@@ -23,29 +22,6 @@ export function progressReporter(ctx: CliContext): (p: ReadProgress) => void {
     last = now;
     ctx.output().progress(`Reading ${p.phase}: ${p.count}${p.total ? `/${p.total}` : ''}…`);
   };
-}
-
-/** Loads a plan saved by `dirconn plan --output`. */
-export function readPlanFile(path: string): SyncPlan {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new DirconnError('usage', `Cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, {
-      hint: 'Save a plan first with "dirconn plan --output plan.json".',
-    });
-  }
-  let plan: unknown;
-  try {
-    plan = JSON.parse(text);
-  } catch {
-    throw new DirconnError('usage', `The plan file ${path} is not valid JSON.`, { hint: 'Save a plan with "dirconn plan --output plan.json".' });
-  }
-  const candidate = plan as Partial<SyncPlan>;
-  if (candidate.version !== 1 || !Array.isArray(candidate.requests) || typeof candidate.hash !== 'string' || typeof candidate.fingerprint !== 'object') {
-    throw new DirconnError('usage', `The file ${path} is not a dirconn plan (version 1).`, { hint: 'Save a plan with "dirconn plan --output plan.json".' });
-  }
-  return candidate as SyncPlan;
 }
 
 /** Options shared by plan and sync for one-run safety overrides. */

@@ -1,9 +1,9 @@
 /** `dirconn sync`: read, plan, check safety, send, remember. */
 import { Command } from 'commander';
-import { runSync } from '@dirconn/core';
+import { loadSavedPlan, runSync } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 import { renderPlan, renderWarnings } from '../render.js';
-import { nonNegativeInt, overridesFrom, progressReporter, readPlanFile, type OverrideFlags } from './shared.js';
+import { nonNegativeInt, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
 
 export function syncCommand(ctx: CliContext): Command {
   return new Command('sync')
@@ -15,9 +15,9 @@ export function syncCommand(ctx: CliContext): Command {
     .option('--force', 'read the whole directory (ignore delta cursors)')
     .addHelpText('after', '\nExamples:\n  $ dirconn sync --dry-run\n  $ dirconn sync\n  $ dirconn sync --allow-removals 40   # after reviewing "dirconn plan"\n  $ dirconn --json sync > last-run.json\n')
     .action(async (options: OverrideFlags & { dryRun?: boolean; plan?: string; force?: boolean }) => {
-      const reviewedPlan = options.plan ? readPlanFile(options.plan) : undefined;
-      await ctx.withWorkspace('sync', async (workspace) => {
-        const result = await runSync(ctx.deps(workspace), {
+      const reviewedPlan = options.plan ? await loadSavedPlan(ctx.platform(), options.plan) : undefined;
+      await ctx.withDeps('sync', async (deps) => {
+        const result = await runSync(deps, {
           dryRun: options.dryRun === true,
           force: options.force === true,
           overrides: overridesFrom(options),

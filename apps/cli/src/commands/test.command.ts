@@ -28,8 +28,8 @@ export function testCommand(ctx: CliContext): Command {
     .option('-l, --last', 'only what changed since the last successful sync (delta read)')
     .addHelpText('after', '\nExamples:\n  $ dirconn test\n  $ dirconn test --last --json > directory.json\n')
     .action(async (options: { last?: boolean }) => {
-      await ctx.withWorkspace('test', async (workspace) => {
-        const result = await runTest(ctx.deps(workspace), {
+      await ctx.withDeps('test', async (deps) => {
+        const result = await runTest(deps, {
           last: options.last === true,
           signal: ctx.abort.signal,
           onProgress: progressReporter(ctx),

@@ -11,6 +11,8 @@ export type FieldKind = 'string' | 'boolean' | 'integer' | 'number' | 'url' | 'p
 export interface ConfigField {
   /** Full key `<section>.<field>` (the `server` and `directory` keys have no dot). */
   key: string;
+  /** Other names accepted for the key (the reference's, e.g. `azure.tenant`); matched case-insensitively. */
+  aliases?: readonly string[];
   kind: FieldKind;
   /** One-line description with unit and default, shown by `dirconn config --help` and the README. */
   description: string;

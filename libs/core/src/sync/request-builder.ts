@@ -55,6 +55,16 @@ export interface ImportRequestOptions {
 export const OVERWRITE_WITH_LARGE_IMPORT_MESSAGE =
   "You cannot use the 'Remove and re-add organization users during the next sync' option with large imports.";
 
+/**
+ * The one rule for `sync.overwriteExisting` with `sync.largeImport` (batched imports cannot remove and
+ * re-add members safely): raised when such an import is built, and by `config set` when both are on.
+ */
+export function overwriteWithLargeImportError(): DirconnError {
+  return new DirconnError('config.invalid', OVERWRITE_WITH_LARGE_IMPORT_MESSAGE, {
+    hint: 'Turn off sync.overwriteExisting (it removes every member not in the directory and is meant for debugging), or turn off sync.largeImport.',
+  });
+}
+
 /** True when these counts and options make the import batched. */
 export function isBatchedImport(userCount: number, groupCount: number, options: Pick<ImportRequestOptions, 'largeImport' | 'batchSize'>): boolean {
   return options.largeImport && userCount + groupCount > (options.batchSize ?? IMPORT_BATCH_SIZE);
@@ -101,11 +111,7 @@ export function buildImportRequests(
   if (!isBatchedImport(members.length, importGroups.length, { largeImport: options.largeImport, batchSize })) {
     return [request(importGroups, members, options.overwriteExisting, false, invite)];
   }
-  if (options.overwriteExisting) {
-    throw new DirconnError('config.invalid', OVERWRITE_WITH_LARGE_IMPORT_MESSAGE, {
-      hint: 'Turn off sync.overwriteExisting (it removes every member not in the directory and is meant for debugging), or turn off sync.largeImport.',
-    });
-  }
+  if (options.overwriteExisting) throw overwriteWithLargeImportError();
   const kept = members.filter((member) => !member.deleted);
   const removed = members.filter((member) => member.deleted);
   return [

@@ -9,3 +9,6 @@ export * from './builders.js';
 export * from './fixtures.js';
 export * from './fake-http.js';
 export * from './provider-deps.js';
+export * from './memory-workspace.js';
+export * from './memory-files.js';
+export * from './use-case-deps.js';

@@ -1,10 +1,11 @@
 /** An in-memory `SecretStore` for tests. */
-import type { SecretStore } from '../ports.js';
+import type { SecretOverride, SecretStore } from '../ports.js';
 
 /** SecretStore kept in a Map. */
 export class MemorySecretStore implements SecretStore {
   readonly description = 'in-memory secret store (tests)';
   private readonly values = new Map<string, string>();
+  private readonly overrides = new Map<string, SecretOverride>();
 
   /** Optionally seeded with `{account: secret}`. */
   constructor(initial: Record<string, string> = {}) {
@@ -23,6 +24,15 @@ export class MemorySecretStore implements SecretStore {
   delete(account: string): Promise<void> {
     this.values.delete(account);
     return Promise.resolve();
+  }
+
+  /** Pretends an environment override supplies `account` (its value is whatever is stored). */
+  setOverride(account: string, override: SecretOverride): void {
+    this.overrides.set(account, override);
+  }
+
+  overrideFor(account: string): SecretOverride | null {
+    return this.overrides.get(account) ?? null;
   }
 
   /** Accounts currently stored, sorted (for assertions). */

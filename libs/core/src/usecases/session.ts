@@ -9,7 +9,7 @@ import type { ConfigIssue, ProviderDefinition } from '../model/provider-definiti
 import { secretAccountFor } from '../model/provider-definition.js';
 import { RetryingTransport } from '../http/retrying-transport.js';
 import type { DirectoryProvider } from '../model/directory.js';
-import type { Clock, HttpClient, Logger, SecretStore } from '../ports.js';
+import type { Clock, FileReader, HttpClient, Logger, SecretStore } from '../ports.js';
 import { BitwardenClient } from '../bitwarden/bitwarden-client.js';
 import { resolveServerUrls } from '../bitwarden/urls.js';
 import { Secret } from '../secret.js';
@@ -23,8 +23,12 @@ export const CLIENT_SECRET_ACCOUNT = AUTH_SECRET_ACCOUNTS.clientSecret;
 export interface UseCaseDeps {
   workspace: WorkspacePort;
   secrets: SecretStore;
-  /** Looks up a source by type (throws config.invalid for unknown or unavailable types). */
+  /** Every registered source, in the order pickers show them (the registry; tests pass their own). */
+  definitions: readonly ProviderDefinition[];
+  /** Looks up a source by type among `definitions` (throws config.invalid for unknown or unavailable types). */
   providers: (type: DirectoryType) => ProviderDefinition;
+  /** Reads files the admin names (path settings, saved plans). */
+  files: FileReader;
   /** HTTP to the Bitwarden server (its CA file, TLS setting, proxy). */
   http: HttpClient;
   /** HTTP to cloud directories (proxy, NODE_EXTRA_CA_CERTS), raising `provider.unreachable`. */
@@ -35,7 +39,7 @@ export interface UseCaseDeps {
   /** Bitwarden device type sent with token requests (25 Linux CLI, 23 Windows CLI, 24 macOS CLI). */
   deviceType: number;
   deviceName: string;
-  /** Source of run ids (tests inject a fixed one). */
+  /** Source of run and configuration ids (random UUIDs; tests inject fixed ones). */
   newId?: () => string;
 }
 
@@ -110,16 +114,27 @@ export async function createBitwardenClient(deps: UseCaseDeps): Promise<Bitwarde
       hint: 'Run "dirconn login" with the organization API key (BW_CLIENTID/BW_CLIENTSECRET, --secretfile, or the prompt).',
     });
   }
+  return bitwardenClientFor(deps, { clientId, clientSecret: secret });
+}
+
+/** Builds a Bitwarden client for explicit credentials (login checks a key before saving it). */
+export function bitwardenClientFor(deps: UseCaseDeps, credentials: { clientId: string; clientSecret: string }): BitwardenClient {
   const urls = resolveServerUrls(deps.workspace.config.server);
   return new BitwardenClient({
     http: deps.http,
     clock: deps.clock,
     logger: deps.logger,
     urls: { api: urls.api, identity: urls.identity },
-    credentials: { clientId, clientSecret: new Secret(secret) },
+    credentials: { clientId: credentials.clientId, clientSecret: new Secret(credentials.clientSecret) },
     device: { type: deps.deviceType, identifier: deps.workspace.appId, name: deps.deviceName },
     clientVersion: deps.clientVersion,
   });
+}
+
+/** A new id from `deps.newId` (configuration ids); the platform must provide one to save configs. */
+export function mintId(deps: Pick<UseCaseDeps, 'newId'>): string {
+  if (!deps.newId) throw new DirconnError('internal', 'No id source was given to the use cases (UseCaseDeps.newId).');
+  return deps.newId();
 }
 
 /** State scope: organization + directory type + config id, so switching any of them starts afresh. */
