@@ -55,10 +55,10 @@ export default tseslint.config(
             },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:core', 'type:test'] },
-            // An app may use another app only through its published UI server (apps/desktop's
-            // `@dirconn/desktop/server`, used by `dirconn ui`); a Node app never loads Electron.
             // The Node composition root wires adapters to core; adapters never depend on it.
             { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:core', 'type:adapter'] },
+            // An app may use another app only through its published UI server (apps/desktop's
+            // `@dirconn/desktop/server`, used by `dirconn ui`); a Node app never loads Electron.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', 'type:composition', 'type:test', 'exposes:ui-server'] },
             { sourceTag: 'platform:node', bannedExternalImports: ['electron'] },
           ],

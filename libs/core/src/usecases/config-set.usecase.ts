@@ -4,11 +4,11 @@
  * settings, the overwriteExisting/largeImport rule, and (when the directory can be reached) that a DN
  * exists. Nothing is half-saved: the configuration is written once, after every check passed.
  */
-import { readKey, requireConfigKey, writeKey, type ConfigKey } from '../config/config-keys.js';
+import { findConfigKey, readKey, requireConfigKey, writeKey, type ConfigKey } from '../config/config-keys.js';
 import { DEFAULT_SYNC_CONFIG, type DirconnConfig } from '../config/config.js';
 import { checkDnSyntax, checkFilterSyntax, parseSettingValue, settingText } from '../config/setting-value.js';
 import { DirconnError } from '../errors.js';
-import { secretAccountFor } from '../model/provider-definition.js';
+import { secretAccountFor, type SettingExpansion } from '../model/provider-definition.js';
 import { fileErrorCode, type FileReader } from '../ports.js';
 import { overwriteWithLargeImportError } from '../sync/request-builder.js';
 import { verifyLocation } from './config-location.js';
@@ -54,13 +54,36 @@ export async function setSetting(deps: UseCaseDeps, input: SetSettingInput): Pro
   if (draft.sync.overwriteExisting && draft.sync.largeImport && (key.field.key === 'sync.overwriteExisting' || key.field.key === 'sync.largeImport')) {
     throw overwriteWithLargeImportError();
   }
+  const expansion = expandSetting(deps, draft, key, value);
   const renewed = renewIdentityIfChanged(deps, current, draft, key);
   if (renewed) warnings.push(renewed);
   if (input.verify !== false && value !== null && key.field.kind === 'dn') {
     warnings.push(...(await verifyLocation(deps, draft, key, input.signal)));
   }
   await deps.workspace.saveConfig(draft);
+  if (expansion?.secret !== undefined && key.location.section === 'provider') {
+    const id = draft.directories[key.location.type]?.id;
+    const account = typeof id === 'string' ? secretAccountFor(key.location.definition, id) : null;
+    if (account !== null) await deps.secrets.set(account, expansion.secret.reveal());
+  }
   return { key: key.field.key, value, warnings };
+}
+
+/**
+ * A setting that brings others with it (Google's key file → client email, token URL and the private
+ * key as the secret): writes the other settings into `draft`; the caller stores the secret after the
+ * configuration is saved.
+ */
+function expandSetting(deps: UseCaseDeps, draft: DirconnConfig, key: ConfigKey, value: unknown): SettingExpansion | undefined {
+  if (value === null || key.location.section !== 'provider') return undefined;
+  const expansion = key.location.definition.expandSetting?.(key.field.key, value);
+  if (expansion === undefined) return undefined;
+  for (const [name, expanded] of Object.entries(expansion.settings)) {
+    const target = findConfigKey(deps.definitions, name);
+    if (target === undefined) throw new DirconnError('internal', `${key.field.key} expands into the unknown setting ${name}.`);
+    writeKey(draft, target, expanded, () => mintId(deps));
+  }
+  return expansion;
 }
 
 /** The source whose filter syntax applies: the chosen one, else the registry's first (its default). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { findConfigKey, suggestKeys } from '../config/config-keys.js';
 import type { ProviderDefinition } from '../model/provider-definition.js';
+import { Secret } from '../secret.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { snapshot } from '../testing/builders.js';
 import { MemoryFiles } from '../testing/memory-files.js';
@@ -18,10 +19,13 @@ const dirsrc = {
     { key: 'dirsrc.base', kind: 'dn', defaultValue: null, description: 'Base DN.' },
     { key: 'dirsrc.caFile', kind: 'path', defaultValue: null, description: 'CA.' },
     { key: 'dirsrc.password', kind: 'secret', secret: true, defaultValue: null, description: 'Password.' },
+    { key: 'dirsrc.bundle', kind: 'string', defaultValue: null, description: 'Host and password in one.' },
   ],
   defaults: { host: null, base: null, caFile: null },
   secret: { setting: 'dirsrc.password', account: 'secretDirsrc', variable: 'DIRCONN_DIRSRC_PASSWORD', fileVariable: 'DIRCONN_DIRSRC_PASSWORD_FILE', fileContent: 'first-line', description: 'bind password' },
   identityFields: ['host'],
+  expandSetting: (key: string, value: unknown) =>
+    key === 'dirsrc.bundle' ? { settings: { 'dirsrc.bundle': value, 'dirsrc.host': `${String(value)}.example.com` }, secret: new Secret('from-bundle') } : undefined,
   validate: (config: Record<string, unknown>) => (config['host'] === null ? [{ key: 'dirsrc.host', message: 'not set' }] : []),
   create: (deps: { config: Record<string, unknown> }) =>
     Object.assign(new FakeProvider(snapshot()), {
@@ -77,6 +81,16 @@ describe('setSetting', () => {
     await expect(setSetting(deps, { key: 'dirsrc.base', value: 'ou=Missing' })).rejects.toMatchObject({ code: 'config.invalid', message: 'Invalid value for dirsrc.base: ou=Missing does not exist' });
     expect((await setSetting(deps, { key: 'dirsrc.base', value: 'ou=Missing', verify: false })).warnings).toEqual([]);
     expect((await setSetting(deps, { key: 'dirsrc.base', value: 'ou=Here' })).warnings).toEqual([]);
+  });
+});
+
+describe('a setting that expands into others', () => {
+  it('stores the other settings and the secret it brings', async () => {
+    const deps = testUseCaseDeps({ definitions: registry });
+    await setSetting(deps, { key: 'dirsrc.bundle', value: 'dc9' });
+    expect(deps.workspace.config.directories['dirsrc']).toMatchObject({ bundle: 'dc9', host: 'dc9.example.com' });
+    const id = deps.workspace.config.directories['dirsrc']?.id;
+    expect(await deps.secrets.get(`secretDirsrc:${String(id)}`)).toBe('from-bundle');
   });
 });
 
