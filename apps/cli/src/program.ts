@@ -18,6 +18,7 @@ import { reportCommand } from './commands/report.command.js';
 import { lastSyncCommand } from './commands/last-sync.command.js';
 import { dataFileCommand } from './commands/data-file.command.js';
 import { clearCacheCommand } from './commands/clear-cache.command.js';
+import { uiCommand } from './commands/ui.command.js';
 
 export function buildProgram(io: CliIO): { program: Command; context: CliContext } {
   const program = new Command('dirconn');
@@ -67,6 +68,7 @@ ${ENVIRONMENT_TABLE.map(([name, meaning]) => `  ${name.padEnd(28)} ${meaning}`).
     lastSyncCommand,
     dataFileCommand,
     clearCacheCommand,
+    uiCommand,
   ]) {
     const command = make(context);
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

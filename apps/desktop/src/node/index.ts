@@ -12,3 +12,7 @@ export { FileScheduleStore, MemoryScheduleStore, SCHEDULE_FILE_NAME, type SavedS
 export { defaultRendererDir, readStaticFile, PLACEHOLDER_PAGE, type StaticFile } from './static-files.js';
 export { startUiServer, MAX_BODY_BYTES, type RunningUiServer, type UiServerOptions } from './ui-server.js';
 export { assertListenAllowed, isLoopbackAddress } from './ui-security.js';
+export { createHandlers } from './handlers.js';
+export { workspaceWithConfig, type HandlerEnv, type StoreLocation, type StoreOptions } from './handler-env.js';
+export { createDesktopApi, type DesktopApi, type DesktopApiOptions } from './desktop-api.js';
+export { serveUi, type ServeUiOptions, type ServingUi } from './serve-ui.js';
