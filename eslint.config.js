@@ -27,7 +27,9 @@ export default tseslint.config(
         'error',
         {
           enforceBuildableLibDependency: false,
-          allow: [],
+          // `dirconn ui` (apps/cli) serves the desktop API: the one app-to-app import, through the
+          // desktop's published Node entry (no Electron in it; see the exposes:ui-server tag).
+          allow: ['@dirconn/desktop/server'],
           banTransitiveDependencies: false,
           depConstraints: [
             {

@@ -35,13 +35,13 @@ export interface DesktopApiOptions {
 /** The wired API of one process. */
 export interface DesktopApi {
   /** Validates and runs one call. */
-  call(method: string, payload: unknown): Promise<ApiResponse<unknown>>;
+  readonly call: (method: string, payload: unknown) => Promise<ApiResponse<unknown>>;
   readonly handlers: ApiHandlers;
   readonly scheduler: Scheduler;
   readonly operations: OperationRunner;
   readonly location: StoreLocation;
   /** Stops the schedule's timer (the saved schedule stays). */
-  dispose(): void;
+  readonly dispose: () => void;
 }
 
 /** Builds the API and resumes a saved schedule. */

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { CLIENT_SECRET_ACCOUNT, DirconnError, type UseCaseDeps } from '@dirconn/core';
 import { FakeHttpClient, MemoryWorkspace, testUseCaseDeps } from '@dirconn/core/testing';
 import { providerDefinitions } from '@dirconn/providers';
-import type { ApiMethod } from '../shared/api-contract.js';
 import { dispatch } from './dispatch.js';
 import type { HandlerEnv } from './handler-env.js';
 import { createHandlers } from './handlers.js';
@@ -43,7 +42,7 @@ function harness(options: { workspace?: MemoryWorkspace; http?: FakeHttpClient }
     logFile: null,
   };
   const handlers = createHandlers(env);
-  const call = (method: ApiMethod | string, payload: unknown = {}) => dispatch(handlers, method, payload, { face: 'desktop' });
+  const call = (method: string, payload: unknown = {}) => dispatch(handlers, method, payload, { face: 'desktop' });
   return { deps, opened, control, operations, call, scheduler };
 }
 
