@@ -12,3 +12,4 @@ export * from './provider-deps.js';
 export * from './memory-workspace.js';
 export * from './memory-files.js';
 export * from './use-case-deps.js';
+export * from './fake-bitwarden-server.js';
