@@ -13,6 +13,19 @@ export const APP_ORIGIN = `${APP_SCHEME}://app`;
 /** The first page. */
 export const APP_START_URL = `${APP_ORIGIN}/`;
 
+/**
+ * True for a URL inside the app (`dirconn://app/…`). Compares scheme and host: WHATWG URL gives a
+ * non-special scheme an opaque origin outside Chromium, so `origin` cannot be used here.
+ */
+export function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === 'app' && parsed.username === '' && parsed.password === '';
+  } catch {
+    return false;
+  }
+}
+
 /** Registered before `app.ready`: standard (real origin) and secure (like https). */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
@@ -33,7 +46,7 @@ export function registerAppProtocol(protocol: ProtocolLike, rendererDir: string 
 export async function serveAppRequest(request: Request, rendererDir: string | null): Promise<Response> {
   const headers = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' };
   const url = new URL(request.url);
-  if (url.origin !== APP_ORIGIN || request.method !== 'GET') return new Response('Not found.', { status: 404, headers });
+  if (!isAppUrl(request.url) || request.method !== 'GET') return new Response('Not found.', { status: 404, headers });
   const file = await readStaticFile(rendererDir, url.pathname);
   if (file === null) return new Response('Not found.', { status: 404, headers });
   return new Response(new Uint8Array(file.body), { status: 200, headers: { ...headers, 'content-type': file.contentType } });

@@ -5,7 +5,9 @@
  * Electron's types so the specs can pass fakes and assert the options.
  */
 import type { BrowserWindowConstructorOptions, HandlerDetails, Rectangle, WebPreferences, WindowOpenHandlerResponse } from 'electron';
-import { APP_ORIGIN } from './app-protocol.main.js';
+import { APP_START_URL, isAppUrl } from './app-protocol.main.js';
+
+export { isAppUrl };
 
 /** The renderer's web preferences: nothing here may be loosened. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
@@ -57,15 +59,6 @@ export interface HardenableContents {
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
 }
 
-/** True for a URL inside the app (`dirconn://app/…`). */
-export function isAppUrl(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Denies every new window (links to the outside world are opened by `openExternal` for https only),
  * every navigation or redirect leaving the app, and every webview.
@@ -93,4 +86,39 @@ export interface PermissionSession {
 export function denyAllPermissions(session: PermissionSession): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
+}
+
+/** The BrowserWindow slice the app uses. */
+export interface AppWindow {
+  readonly webContents: HardenableContents & { readonly id: number };
+  loadURL(url: string): Promise<void>;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  show(): void;
+  maximize(): void;
+  isMaximized(): boolean;
+  getNormalBounds(): Rectangle;
+}
+
+/** What {@link createMainWindow} needs. */
+export interface MainWindowDeps<W extends AppWindow> {
+  createWindow: (options: BrowserWindowConstructorOptions) => W;
+  preloadPath: string;
+  savedBounds: WindowBounds | null;
+  openExternal: (url: string) => void;
+  /** Called with the bounds when the window closes (to remember them). */
+  onBounds: (state: WindowBounds) => void;
+}
+
+/** Creates the hardened main window and loads the app into it. */
+export async function createMainWindow<W extends AppWindow>(deps: MainWindowDeps<W>): Promise<W> {
+  const window = deps.createWindow(mainWindowOptions(deps.preloadPath, deps.savedBounds));
+  hardenContents(window.webContents, deps.openExternal);
+  window.once('ready-to-show', () => {
+    if (deps.savedBounds?.maximized === true) window.maximize();
+    window.show();
+  });
+  window.on('close', () => deps.onBounds({ bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
+  await window.loadURL(APP_START_URL);
+  return window;
 }
