@@ -6,6 +6,29 @@ import nx from '@nx/eslint-plugin';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'tls', 'http', 'https', 'crypto', 'dns', 'worker_threads'];
 
+// The test tree: spec files, the fakes they share (`@dirconn/core/testing`, any `testing/` folder),
+// the CLI's end-to-end harness and test-support. Only these may import it (issue #7 item 5).
+const testFiles = ['**/*.spec.ts', '**/testing/**', '**/e2e/**', 'test-support/**'];
+const testTreeMessage = 'Only spec files (and the test tree itself) may import the test tree.';
+const testTreeBan = {
+  paths: ['@dirconn/core/testing', '@dirconn/test-support'].map((name) => ({ name, message: testTreeMessage })),
+  patterns: [{ group: ['@dirconn/test-support/*', '**/testing', '**/testing/**', '**/test-support/**'], message: testTreeMessage }],
+};
+
+/**
+ * `no-restricted-imports` for one folder. Flat config replaces (does not merge) a rule configured
+ * twice for a file, so each folder lists its own bans plus the test-tree ban for its non-test files,
+ * and its own bans alone for its tests.
+ */
+function restrictImports(files, bans = { paths: [], patterns: [] }) {
+  const withTestTree = { paths: [...bans.paths, ...testTreeBan.paths], patterns: [...bans.patterns, ...testTreeBan.patterns] };
+  const blocks = [{ files, ignores: testFiles, rules: { 'no-restricted-imports': ['error', withTestTree] } }];
+  if (bans.paths.length + bans.patterns.length > 0) {
+    blocks.push({ files: files.flatMap((folder) => testFiles.map((test) => [folder, test])), rules: { 'no-restricted-imports': ['error', bans] } });
+  }
+  return blocks;
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/*.cjs', '.nx/**'] },
   js.configs.recommended,
@@ -68,43 +91,24 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // libs/core is pure: no Node built-ins (nx's bannedExternalImports does not cover them).
-    files: ['libs/core/src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'libs/core is pure: inject I/O through a port.' })),
-          patterns: [{ group: ['node:*'], message: 'libs/core is pure: inject I/O through a port.' }],
-        },
-      ],
-    },
-  },
-  {
-    // apps/desktop: the folder says which runtime a file needs (STYLE.md §7). `shared/` is loaded by
-    // the renderer and the sandboxed preload too (no Node, no Electron); `node/` is shared with
-    // `dirconn ui` (no Electron); only `main/` and `preload/` may import Electron.
-    files: ['apps/desktop/src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [...nodeBuiltins, 'electron'].map((name) => ({ name, message: 'shared/ runs in the renderer and the sandboxed preload.' })),
-          patterns: [{ group: ['node:*', '../node/*', '../main/*', '../preload/*'], message: 'shared/ runs in the renderer and the sandboxed preload.' }],
-        },
-      ],
-    },
-  },
-  {
-    files: ['apps/desktop/src/node/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'node/ is shared with `dirconn ui`: Electron belongs in main/.' }], patterns: [{ group: ['../main/*', '../preload/*', '../renderer/*'], message: 'node/ is shared with `dirconn ui`.' }] },
-      ],
-    },
-  },
+  // Production code never imports the test tree.
+  ...restrictImports(['libs/**/*.ts', 'apps/**/*.ts']),
+  // libs/core is pure: no Node built-ins (nx's bannedExternalImports does not cover them).
+  ...restrictImports(['libs/core/src/**/*.ts'], {
+    paths: nodeBuiltins.map((name) => ({ name, message: 'libs/core is pure: inject I/O through a port.' })),
+    patterns: [{ group: ['node:*'], message: 'libs/core is pure: inject I/O through a port.' }],
+  }),
+  // apps/desktop: the folder says which runtime a file needs (STYLE.md §7). `shared/` is loaded by
+  // the renderer and the sandboxed preload too (no Node, no Electron); `node/` is shared with
+  // `dirconn ui` (no Electron); only `main/` and `preload/` may import Electron.
+  ...restrictImports(['apps/desktop/src/shared/**/*.ts'], {
+    paths: [...nodeBuiltins, 'electron'].map((name) => ({ name, message: 'shared/ runs in the renderer and the sandboxed preload.' })),
+    patterns: [{ group: ['node:*', '../node/*', '../main/*', '../preload/*'], message: 'shared/ runs in the renderer and the sandboxed preload.' }],
+  }),
+  ...restrictImports(['apps/desktop/src/node/**/*.ts'], {
+    paths: [{ name: 'electron', message: 'node/ is shared with `dirconn ui`: Electron belongs in main/.' }],
+    patterns: [{ group: ['../main/*', '../preload/*', '../renderer/*'], message: 'node/ is shared with `dirconn ui`.' }],
+  }),
   {
     // Spec files may use loose typing for fixtures and assertions.
     files: ['**/*.spec.ts'],
