@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CLIENT_SECRET_ACCOUNT, DirconnError, type UseCaseDeps } from '@dirconn/core';
-import { FakeHttpClient, MemoryWorkspace, testUseCaseDeps } from '@dirconn/core/testing';
+import { FakeHttpClient, MemoryWorkspace, orgGroup, orgMember, snapshot, syncTestDeps, testUseCaseDeps, user, group, type TestUseCaseDeps } from '@dirconn/core/testing';
 import { providerDefinitions } from '@dirconn/providers';
 import { dispatch } from './dispatch.js';
 import type { HandlerEnv } from './handler-env.js';
@@ -14,12 +14,14 @@ const sampleDefinition = providerDefinitions.find((d) => d.type === 'sample')!;
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Handlers over in-memory fakes; `locked` makes every locking open fail like a busy store. */
-function harness(options: { workspace?: MemoryWorkspace; http?: FakeHttpClient } = {}) {
-  const deps = testUseCaseDeps({
-    definitions: [sampleDefinition],
-    ...(options.workspace ? { workspace: options.workspace } : {}),
-    ...(options.http ? { http: options.http } : {}),
-  });
+function harness(options: { workspace?: MemoryWorkspace; http?: FakeHttpClient; deps?: TestUseCaseDeps } = {}) {
+  const deps =
+    options.deps ??
+    testUseCaseDeps({
+      definitions: [sampleDefinition],
+      ...(options.workspace ? { workspace: options.workspace } : {}),
+      ...(options.http ? { http: options.http } : {}),
+    });
   const opened: { command: string; lock: boolean }[] = [];
   const control = { locked: false };
   const operations = new OperationRunner(() => new Date('2026-12-04T10:00:00Z'));
@@ -223,5 +225,27 @@ describe('desktop handlers', () => {
     await expect(h.call('lastSync')).resolves.toEqual({ ok: true, value: { users: null, groups: null } });
     await expect(h.call('reports', { limit: 5 })).resolves.toEqual({ ok: true, value: { reports: [] } });
     await expect(h.call('about')).resolves.toMatchObject({ ok: true, value: { version: '1.2.3', dataFile: '/data/data.json', face: 'desktop' } });
+  });
+
+  it('a safety stop crosses with the checks and the people who would be removed; allowRemovals confirms it once', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `user${i}`);
+    const read = (kept: string[]) => snapshot({ users: kept.map((name) => user({ name })), groups: [group({ name: 'Eng', users: kept })] });
+    const deps = syncTestDeps(read(names));
+    const h = harness({ deps });
+    await expect(h.call('syncNow')).resolves.toMatchObject({ ok: true, value: { outcome: 'synced', requestsPosted: 1 } });
+    deps.bitwarden.org = { members: names.map((name) => orgMember({ name })), groups: [orgGroup({ name: 'Eng', memberIds: names.map((n) => `member-${n}`) })] };
+    deps.provider.setResult(read(names.slice(0, 2)));
+
+    const plan = await h.call('plan');
+    expect(plan).toMatchObject({ ok: true, value: { orgView: 'live', safety: { ok: false }, summary: { removals: 8 } } });
+    const stopped = await h.call('syncNow');
+    expect(stopped).toMatchObject({ ok: false, error: { code: 'sync.safety-stop', hint: expect.any(String) } });
+    const details = (!stopped.ok && stopped.error.details) as { checks: { rule: string; passed: boolean }[]; removals: { email?: string }[] };
+    expect(details.checks.map((c) => c.rule)).toContain('max-removals');
+    expect(details.removals.map((r) => r.email).sort()).toEqual(names.slice(2).map((n) => `${n}@example.com`).sort());
+    expect(deps.bitwarden.imports()).toHaveLength(1);
+
+    await expect(h.call('syncNow', { overrides: { allowRemovals: 8 } })).resolves.toMatchObject({ ok: true, value: { outcome: 'synced' } });
+    expect(deps.bitwarden.imports()).toHaveLength(2);
   });
 });
