@@ -140,7 +140,8 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
 
   const server: Server = tls ? createHttpsServer({ cert: options.tls?.cert, key: options.tls?.key }, handler) : createHttpServer(handler);
   server.headersTimeout = 30_000;
-  server.requestTimeout = 15 * 60_000;
+  // Time to receive a whole request (not to answer it: a sync may take long).
+  server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, listen, () => {
