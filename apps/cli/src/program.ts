@@ -6,7 +6,7 @@ import { CliContext, type GlobalOptions } from './context.js';
 import type { CliIO } from './output.js';
 import { CLI_VERSION } from './version.js';
 import { EXIT_CODE_TABLE } from './exit-codes.js';
-import { ENVIRONMENT_TABLE } from './environment.js';
+import { environmentTable } from './environment.js';
 import { loginCommand } from './commands/login.command.js';
 import { logoutCommand } from './commands/logout.command.js';
 import { configCommand } from './commands/config.command.js';
@@ -52,7 +52,7 @@ Exit codes:
 ${EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`).join('\n')}
 
 Environment:
-${ENVIRONMENT_TABLE.map(([name, meaning]) => `  ${name.padEnd(28)} ${meaning}`).join('\n')}
+${environmentTable(context.platform().secretBindings).map(([name, meaning]) => `  ${name.padEnd(28)} ${meaning}`).join('\n')}
 `,
     );
 

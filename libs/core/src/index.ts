@@ -42,3 +42,4 @@ export * from './usecases/config-set.usecase.js';
 export * from './usecases/config-location.js';
 export * from './usecases/maintenance.usecase.js';
 export * from './usecases/saved-plan.usecase.js';
+export * from './usecases/directory-side.js';

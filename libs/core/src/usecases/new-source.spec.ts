@@ -16,6 +16,7 @@ import { getSetting, listSettings } from './config-view.usecase.js';
 import { setSecret, setSetting } from './config-set.usecase.js';
 import { login } from './login.usecase.js';
 import { runSync, runTest } from './sync.usecase.js';
+import { directorySideView } from './directory-side.js';
 
 const ORG = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
 
@@ -102,6 +103,9 @@ describe('a new source is one definition in the registry', () => {
     const tested = await runTest(deps);
     expect(tested.plan.users.map((u) => u.email).sort()).toEqual(['alice@example.com', 'bob@example.com']);
     expect(built.at(-1)).toMatchObject({ config: { tenant: 'contoso' }, secret: 'k-123' });
+    const view = directorySideView(tested.plan);
+    expect(view.enabledUsers.map((u) => u.displayName)).toEqual(['alice@example.com', 'bob@example.com']);
+    expect(view.groups).toEqual([{ externalId: 'Staff', displayName: 'Staff', userIds: ['alice', 'bob'] }]);
 
     // sync: log in, then one import is posted and the state is saved under this source's scope.
     await login(deps, { clientId: `organization.${ORG}`, clientSecret: 'bw-secret' });
