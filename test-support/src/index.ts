@@ -3,6 +3,8 @@
  * server, LDIF fixtures and generators. Never imported by shipped code.
  */
 export * from './fake-bitwarden/index.js';
+/** The fake Google Workspace (token endpoint + Directory API) under a namespace-free export. */
+export * from './fake-google/index.js';
 export * from './fixtures.js';
 export * from './generate-ldif.js';
 export { startSlapd, sshaHash, normalizeDn } from './slapd.js';
