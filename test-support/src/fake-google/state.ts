@@ -73,6 +73,10 @@ export class FakeGoogleState {
   readonly domains: string[];
   readonly users: FakeGoogleUser[] = [];
   readonly groups: FakeGoogleGroup[] = [];
+  /** Indexes (benches hold 50k users): id and primary email → user; id and email → group. */
+  readonly #usersById = new Map<string, FakeGoogleUser>();
+  readonly #usersByEmail = new Map<string, FakeGoogleUser>();
+  readonly #groupsByKey = new Map<string, FakeGoogleGroup>();
   #nextUser = 100_000_000_000_000_000_001n;
   #nextGroup = 1;
   /** Source of `deletionTime`. */
@@ -105,6 +109,8 @@ export class FakeGoogleState {
     };
     if (!this.domains.includes(domainOf(email))) this.domains.push(domainOf(email));
     this.users.push(user);
+    this.#usersById.set(user.id, user);
+    this.#usersByEmail.set(user.primaryEmail, user);
     return user;
   }
 
@@ -117,25 +123,32 @@ export class FakeGoogleState {
       members: (seed.members ?? []).map((m) => this.#memberRef(m)),
     };
     this.groups.push(group);
+    this.#groupsByKey.set(group.id, group);
+    this.#groupsByKey.set(group.email, group);
     return group;
   }
 
   /** A live (not deleted) user by email or id. */
   user(key: string): FakeGoogleUser | undefined {
     const k = key.toLowerCase();
+    const indexed = this.#usersById.get(key) ?? this.#usersByEmail.get(k);
+    if (indexed !== undefined && indexed.deletionTime === null && (indexed.id === key || indexed.primaryEmail === k)) return indexed;
     return this.users.find((u) => u.deletionTime === null && (u.id === key || u.primaryEmail === k || u.emails.some((e) => e.address.toLowerCase() === k)));
   }
 
   /** A group by email or id. */
   group(key: string): FakeGoogleGroup | undefined {
-    const k = key.toLowerCase();
-    return this.groups.find((g) => g.id === key || g.email === k);
+    const indexed = this.#groupsByKey.get(key) ?? this.#groupsByKey.get(key.toLowerCase());
+    return indexed;
   }
 
   /** Changes a live user (suspend, archive, rename…); returns it. */
   updateUser(key: string, patch: Partial<Omit<FakeGoogleUser, 'id'>>): FakeGoogleUser {
     const user = this.#requireUser(key);
+    this.#usersByEmail.delete(user.primaryEmail);
     Object.assign(user, patch);
+    user.primaryEmail = user.primaryEmail.toLowerCase();
+    this.#usersByEmail.set(user.primaryEmail, user);
     return user;
   }
 
@@ -163,6 +176,8 @@ export class FakeGoogleState {
   removeGroup(groupKey: string): void {
     const group = this.#requireGroup(groupKey);
     this.groups.splice(this.groups.indexOf(group), 1);
+    this.#groupsByKey.delete(group.id);
+    this.#groupsByKey.delete(group.email);
     for (const g of this.groups) g.members = g.members.filter((m) => !(m.type === 'GROUP' && m.email === group.email));
   }
 
@@ -170,8 +185,8 @@ export class FakeGoogleState {
     if (member.toUpperCase() === 'CUSTOMER') return { type: 'CUSTOMER' };
     if (member.toLowerCase().startsWith('external:')) return { type: 'EXTERNAL', email: member.slice('external:'.length).toLowerCase() };
     const email = member.toLowerCase();
-    if (this.groups.some((g) => g.email === email)) return { type: 'GROUP', email };
-    if (this.users.some((u) => u.primaryEmail === email)) return { type: 'USER', email };
+    if (this.#groupsByKey.has(email)) return { type: 'GROUP', email };
+    if (this.#usersByEmail.has(email)) return { type: 'USER', email };
     throw new Error(`fake Google: no user or group ${member} to add as a member (seed groups after their child groups)`);
   }
 
