@@ -59,6 +59,10 @@ async function start(): Promise<void> {
     logFile,
     onStateChange: refreshTray,
     onScheduleChange: refreshTray,
+    openPath: async (folder) => {
+      const problem = await shell.openPath(folder);
+      if (problem !== '') throw new Error(`The folder ${folder} could not be opened: ${problem}`);
+    },
   });
   const desktop = api;
   registerIpcHandlers(ipcMain, { call: desktop.call, trustedSenderIds: () => (window === null ? [] : [window.webContents.id]) });

@@ -14,12 +14,14 @@ import {
   type DirconnConfig,
   type UseCaseDeps,
 } from '@dirconn/core';
+import path from 'node:path';
+import { DesktopError } from './desktop-error.js';
 import type { ApiHandlers } from './dispatch.js';
 import { workspaceWithConfig, withWorkspace, type HandlerEnv } from './handler-env.js';
 import { serverStatus } from './views.js';
 import type { ApiParsedInput } from '../shared/api-contract.js';
 
-type AccountMethods = 'status' | 'signIn' | 'logout' | 'lastSync' | 'reports' | 'clearCache' | 'about';
+type AccountMethods = 'status' | 'signIn' | 'logout' | 'lastSync' | 'reports' | 'clearCache' | 'about' | 'openFolder';
 
 /** The server settings for a sign-in choice, parsed by the same validators as `dirconn config server …`. */
 export function serverForChoice(deps: UseCaseDeps, current: DirconnConfig['server'], choice: ApiParsedInput<'signIn'>['server']): DirconnConfig['server'] {
@@ -108,5 +110,14 @@ export function accountHandlers(env: HandlerEnv): Pick<ApiHandlers, AccountMetho
       reportsDir: env.location.reportsDir,
       logFile: env.logFile,
     }),
+
+    openFolder: async (input) => {
+      const folder = input.folder === 'logs' && env.logFile !== null ? path.dirname(env.logFile) : env.location.dataDir;
+      if (env.openPath === undefined) {
+        throw new DesktopError('desktop.unavailable', 'Folders can be opened only in the desktop app.', `The folder is ${folder} on the machine running dirconn.`);
+      }
+      await env.openPath(folder);
+      return { path: folder };
+    },
   };
 }

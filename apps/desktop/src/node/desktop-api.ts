@@ -26,6 +26,8 @@ export interface DesktopApiOptions {
   /** Runtime versions shown by `about` (default: node's). */
   runtime?: Record<string, string>;
   logFile?: string | null;
+  /** Opens a folder in the file manager (desktop only). */
+  openPath?: (path: string) => Promise<void>;
   /** After a sync, sign-in or logout (the tray refreshes). */
   onStateChange?: () => void;
   /** After every schedule change or scheduled run. */
@@ -71,6 +73,7 @@ export async function createDesktopApi(options: DesktopApiOptions): Promise<Desk
     platform: `${options.platform} ${process.arch}`,
     logFile: options.logFile ?? null,
     ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
+    ...(options.openPath ? { openPath: options.openPath } : {}),
   };
   holder.env = env;
   const handlers = createHandlers(env);

@@ -40,6 +40,8 @@ export interface HandlerEnv {
   platform: string;
   /** The desktop app's log file, or null. */
   logFile: string | null;
+  /** Opens a folder in the file manager (Electron's shell.openPath); absent in the browser face. */
+  openPath?: (path: string) => Promise<void>;
   /** Called after a sync or a change of login (the tray refreshes its status). */
   onStateChange?: () => void;
 }

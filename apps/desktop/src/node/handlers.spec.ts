@@ -14,7 +14,7 @@ const sampleDefinition = providerDefinitions.find((d) => d.type === 'sample')!;
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Handlers over in-memory fakes; `locked` makes every locking open fail like a busy store. */
-function harness(options: { workspace?: MemoryWorkspace; http?: FakeHttpClient; deps?: TestUseCaseDeps } = {}) {
+function harness(options: { workspace?: MemoryWorkspace; http?: FakeHttpClient; deps?: TestUseCaseDeps; openPath?: (path: string) => Promise<void> } = {}) {
   const deps =
     options.deps ??
     testUseCaseDeps({
@@ -42,6 +42,7 @@ function harness(options: { workspace?: MemoryWorkspace; http?: FakeHttpClient; 
     runtime: { node: '22' },
     platform: 'linux x64',
     logFile: null,
+    ...(options.openPath ? { openPath: options.openPath } : {}),
   };
   const handlers = createHandlers(env);
   const call = (method: string, payload: unknown = {}) => dispatch(handlers, method, payload, { face: 'desktop' });
@@ -247,5 +248,14 @@ describe('desktop handlers', () => {
 
     await expect(h.call('syncNow', { overrides: { allowRemovals: 8 } })).resolves.toMatchObject({ ok: true, value: { outcome: 'synced' } });
     expect(deps.bitwarden.imports()).toHaveLength(2);
+  });
+
+  it('openFolder opens the data folder in the desktop app and is unavailable in the browser', async () => {
+    const opened: string[] = [];
+    const desktop = harness({ openPath: async (folder) => void opened.push(folder) });
+    await expect(desktop.call('openFolder', { folder: 'data' })).resolves.toEqual({ ok: true, value: { path: '/data' } });
+    expect(opened).toEqual(['/data']);
+    await expect(harness().call('openFolder', { folder: 'logs' })).resolves.toMatchObject({ ok: false, error: { code: 'desktop.unavailable' } });
+    await expect(desktop.call('openFolder', { folder: '/etc' })).resolves.toMatchObject({ ok: false, error: { code: 'usage' } });
   });
 });

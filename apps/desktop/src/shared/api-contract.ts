@@ -17,6 +17,7 @@ import type {
   ExplainResult,
   LastSyncResult,
   LogoutResult,
+  OpenFolderResult,
   PlanView,
   ReportsResult,
   ScheduleStatus,
@@ -104,6 +105,8 @@ export const apiInputs = {
   reports: z.strictObject({ limit: z.number().int().min(1).max(50).default(10) }),
   clearCache: none,
   about: none,
+  /** Desktop only: opens the data folder (reports, schedule) or the folder of the log in the file manager. */
+  openFolder: z.strictObject({ folder: z.enum(['data', 'logs']) }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** Result type of every method. */
@@ -128,6 +131,7 @@ export interface ApiResults {
   reports: ReportsResult;
   clearCache: ClearCacheResult;
   about: AboutResult;
+  openFolder: OpenFolderResult;
 }
 
 /** What a caller passes (defaults may be omitted). */

@@ -24,6 +24,7 @@ export const API_METHOD_NAMES = [
   'reports',
   'clearCache',
   'about',
+  'openFolder',
 ] as const;
 
 /** One method name of the desktop API. */

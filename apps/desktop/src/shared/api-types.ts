@@ -215,6 +215,12 @@ export interface ClearCacheResult {
   scopes: number;
 }
 
+/** `openFolder` (desktop only; the browser face answers `desktop.unavailable`). */
+export interface OpenFolderResult {
+  /** The folder opened. */
+  path: string;
+}
+
 /** `about`. */
 export interface AboutResult {
   version: string;
