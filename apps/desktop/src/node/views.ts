@@ -4,6 +4,7 @@
  * choice as the sign-in screen shows it. Pure functions.
  */
 import {
+  directorySideView,
   findConfigKey,
   resolveServerUrls,
   type DirconnConfig,
@@ -33,15 +34,20 @@ export function planView(plan: SyncPlan): PlanView {
 
 /** The directory side of a read, with counts that add up (enabled + disabled + deleted = users). */
 export function testView(result: PlanResult): TestResult {
-  const users = result.plan.users;
-  const deleted = users.filter((u) => u.deleted).length;
-  const disabled = users.filter((u) => !u.deleted && u.disabled).length;
+  // The split into enabled, disabled and deleted is the CLI's `test` view's (one rule for both faces).
+  const side = directorySideView(result.plan);
   return {
-    readMode: result.plan.readMode,
-    users,
+    readMode: side.readMode,
+    users: result.plan.users,
     groups: result.plan.groups,
-    counts: { users: users.length, enabled: users.length - deleted - disabled, disabled, deleted, groups: result.plan.groups.length },
-    warnings: result.plan.warnings,
+    counts: {
+      users: result.plan.users.length,
+      enabled: side.enabledUsers.length,
+      disabled: side.disabledUsers.length,
+      deleted: side.deletedUsers.length,
+      groups: side.groups.length,
+    },
+    warnings: side.warnings,
   };
 }
 
