@@ -1,5 +1,6 @@
 export * from './http/node-http-client.js';
 export * from './google/index.js';
 export * from './ldap/index.js';
+export * from './okta/index.js';
 export * from './sample/index.js';
 export * from './registry.js';

@@ -2,14 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { getProviderDefinition, providerDefinitions, registrySecretBindings } from './registry.js';
 
 describe('provider registry', () => {
-  it('lists ldap, google and sample', () => {
-    expect(providerDefinitions.map((d) => d.type)).toEqual(['ldap', 'google', 'sample']);
+  it('lists ldap, google, okta and sample', () => {
+    expect(providerDefinitions.map((d) => d.type)).toEqual(['ldap', 'google', 'okta', 'sample']);
     expect(getProviderDefinition('ldap').label).toBe('Active Directory / LDAP');
     expect(getProviderDefinition('google')).toMatchObject({ label: 'Google Workspace', referenceType: 2 });
     expect(getProviderDefinition('sample').type).toBe('sample');
   });
 
-  it.each(['entra', 'okta', 'onelogin'] as const)('says %s is not available yet', (type) => {
+  it.each(['entra', 'onelogin'] as const)('says %s is not available yet', (type) => {
     expect(() => getProviderDefinition(type)).toThrow(expect.objectContaining({ code: 'config.invalid', message: expect.stringContaining('not available yet in this version') }));
   });
 
@@ -29,9 +29,10 @@ describe('provider registry', () => {
 
 describe('secret bindings generated from the registry', () => {
   it('hold the login and each source with a secret, with the reference account names', () => {
-    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap', 'secretGsuite']);
+    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap', 'secretGsuite', 'secretOkta']);
     expect(registrySecretBindings.find((b) => b.account === 'secretGsuite')).toMatchObject({ setting: 'google.privateKey', variable: 'DIRCONN_GOOGLE_PRIVATE_KEY', fileVariable: 'DIRCONN_GOOGLE_PRIVATE_KEY_FILE' });
     expect(registrySecretBindings.find((b) => b.account === 'secretLdap')).toMatchObject({ setting: 'ldap.password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' });
+    expect(registrySecretBindings.find((b) => b.account === 'secretOkta')).toMatchObject({ setting: 'okta.token', variable: 'DIRCONN_OKTA_TOKEN', fileVariable: 'DIRCONN_OKTA_TOKEN_FILE' });
   });
 
   it('never reuse a variable or an account', () => {

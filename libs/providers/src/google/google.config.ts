@@ -17,6 +17,9 @@ import { readFileSync } from 'node:fs';
 import { DirconnError } from '@dirconn/core';
 import type { ConfigField, ConfigIssue, SyncConfig } from '@dirconn/core';
 import { cloudFilterChecker, parseCloudFilter, type CloudFilter } from '../shared/set-filter.js';
+import { urlProblem } from '../shared/cloud-url.js';
+
+export { urlProblem };
 
 /** Google's OAuth 2.0 token endpoint (the default `token_uri` of service-account key files). */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -187,24 +190,6 @@ export function normalizePrivateKey(secret: string): string {
 export function clientEmailInSecret(secret: string | null): string | null {
   if (secret === null || !secret.trim().startsWith('{')) return null;
   return parseServiceAccountKey(secret.trim(), 'in google.privateKey').clientEmail;
-}
-
-/** Loopback hosts, where plain http is allowed (tests, local proxies). */
-function isLoopback(hostname: string): boolean {
-  return hostname === '127.0.0.1' || hostname === '[::1]' || hostname === 'localhost' || hostname.endsWith('.localhost');
-}
-
-/** The problem with a token or API URL, or undefined: https, or http on a loopback host only. */
-export function urlProblem(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `"${text}" is not a URL`;
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
-  return `${text} must use https:// (plain http only on 127.0.0.1, ::1 or localhost)`;
 }
 
 /** Whole-config validation of the Google source. `readKey` is injectable for tests. */
