@@ -8,13 +8,25 @@ import { renderHint, type ErrorHint, type HintWords, type SafetyOverride } from 
 /** The flag of each one-run override (typed: a new override fails to compile until it has a flag). */
 const OVERRIDE_FLAGS: Record<SafetyOverride['option'], string> = {
   allowRemovals: '--allow-removals',
+  allowMembershipRemovals: '--allow-membership-removals',
   allowEmpty: '--allow-empty',
+  allowSourceChange: '--allow-source-change',
 };
 
-/** A one-run override as the flag that gives it, e.g. `--allow-removals 12` (`<n>` when the count is unknown). */
+/**
+ * A one-run override as the flag that gives it, e.g. `--allow-removals 12` (`<n>` when the admin has
+ * to choose, `all` when the count is unknown).
+ */
 export function overrideFlag(override: SafetyOverride): string {
   const flag = OVERRIDE_FLAGS[override.option];
-  return override.option === 'allowRemovals' ? `${flag} ${override.atLeast ?? '<n>'}` : flag;
+  switch (override.option) {
+    case 'allowRemovals':
+      return `${flag} ${override.atLeast ?? '<n>'}`;
+    case 'allowMembershipRemovals':
+      return `${flag} ${override.atLeast}`;
+    default:
+      return flag;
+  }
 }
 
 /** The CLI's words for hints. */

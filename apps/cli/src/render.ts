@@ -1,5 +1,5 @@
 /** Human renderings of plans, test results and reports. */
-import type { PlannedChange, RunReport, SyncPlan } from '@dirconn/core';
+import { NO_REMOVAL_LIMIT, type PlannedChange, type RunReport, type SyncPlan } from '@dirconn/core';
 import { overrideFlag } from './hint-words.js';
 import { table, type Output } from './output.js';
 
@@ -76,7 +76,16 @@ export function renderPlan(plan: SyncPlan, out: Output, limit = 200): string {
   }
   lines.push('');
   lines.push(out.style('bold', 'Safety'));
-  lines.push(`  Removal limit for this run: ${plan.safety.removalLimit}`);
+  lines.push(`  Removal limit for this run: ${plan.safety.removalLimit >= NO_REMOVAL_LIMIT ? 'none (--allow-removals all)' : plan.safety.removalLimit}`);
+  lines.push(`  Group membership removal limit: ${plan.safety.membershipRemovalLimit}`);
+  if (s.unresolvedMembers > 0) lines.push(`  Unresolved group members (match no user read, not synced): ${s.unresolvedMembers}`);
+  const losing = plan.safety.groupsLosingMembers;
+  if (losing.length > 0) {
+    lines.push('  Groups losing members:');
+    const rows = losing.slice(0, limit).map((g) => [g.name, String(g.before), `-${g.removed}`, g.emptied ? 'emptied' : '']);
+    lines.push(table(['GROUP', 'BEFORE', 'REMOVED', ''], rows).replace(/^/gm, '    '));
+    if (losing.length > limit) lines.push(`    … and ${losing.length - limit} more group(s)`);
+  }
   for (const check of plan.safety.checks) {
     // `override` is core's wording, kept for plans saved before checks carried `allow`.
     const allowOnce = check.allow ? overrideFlag(check.allow) : check.override;

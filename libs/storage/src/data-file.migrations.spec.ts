@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DirconnError } from '@dirconn/core';
-import { MIGRATIONS, migrateDocument, migrateTo1, readSchemaVersion, type Migration } from './data-file.migrations.js';
+import { MIGRATIONS, migrateDocument, migrateTo1, migrateTo2, readSchemaVersion, type Migration } from './data-file.migrations.js';
 import { DATA_FILE_SCHEMA_VERSION, DataFileSchemaError, validateDataFile } from './data-file.schema.js';
 
 describe('MIGRATIONS table', () => {
@@ -14,7 +14,7 @@ describe('migrations[1] (version 0 → 1)', () => {
   it('turns an empty {} into a version 1 document that validates with defaults', () => {
     const migrated = migrateTo1({});
     expect(migrated).toEqual({ schemaVersion: 1 });
-    const { data, filled } = validateDataFile(migrated, () => 'app');
+    const { data, filled } = validateDataFile(migrateTo2(migrated), () => 'app');
     expect(data.appId).toBe('app');
     expect(filled).toEqual(expect.arrayContaining(['appId', 'config', 'auth', 'state']));
   });
@@ -23,7 +23,7 @@ describe('migrations[1] (version 0 → 1)', () => {
     const doc = { appId: 'a', config: { directory: 'ldap' }, auth: { clientId: 'organization.x', organizationId: 'x' }, extra: 1 };
     const migrated = migrateTo1(doc);
     expect(migrated).toEqual({ ...doc, schemaVersion: 1 });
-    expect(validateDataFile(migrated).data.config.directory).toBe('ldap');
+    expect(validateDataFile(migrateTo2(migrated)).data.config.directory).toBe('ldap');
   });
 
   it('does not mutate its input', () => {
@@ -34,6 +34,60 @@ describe('migrations[1] (version 0 → 1)', () => {
 
   it('refuses a Bitwarden Directory Connector file', () => {
     expect(() => migrateTo1({ stateVersion: 8 })).toThrow(expect.objectContaining({ code: 'config.invalid' }));
+  });
+});
+
+describe('migrations[2] (version 1 → 2): the sync state belongs to the organization (issue #9 item 2)', () => {
+  const state = (lastFullSync: string, externalIds: string[]) => ({
+    lastSyncHash: 'h',
+    lastUserSync: lastFullSync,
+    lastGroupSync: lastFullSync,
+    lastFullSync,
+    cursor: null,
+    lastCounts: { users: externalIds.length, groups: 0 },
+    syncedUsers: externalIds.map((externalId) => ({ externalId, email: `${externalId}@example.com` })),
+    syncedGroups: [],
+  });
+
+  it('re-keys each organization\'s state by server and organization, keeping the configured directory\'s', () => {
+    const doc = {
+      schemaVersion: 1,
+      appId: 'a',
+      config: { server: { base: 'https://vault.example.com' }, directory: 'ldap', directories: { ldap: { id: 'cfg-new', hostname: 'localhost' } } },
+      state: {
+        'org-1:ldap:cfg-old': state('2026-03-01T00:00:00.000Z', ['old']),
+        'org-1:ldap:cfg-new': state('2026-01-01T00:00:00.000Z', ['kept']),
+        'org-2:sample:default': state('2026-02-01T00:00:00.000Z', ['s1']),
+        'org-2:sample:other': state('2026-02-02T00:00:00.000Z', ['s2']),
+        'not a version 1 key': { lastSyncHash: null },
+      },
+    };
+    const migrated = migrateTo2(doc);
+    expect(migrated['schemaVersion']).toBe(2);
+    const api = 'https://vault.example.com/api';
+    expect(Object.keys(migrated['state'] as object).sort()).toEqual(['not a version 1 key', `org-1@${api}`, `org-2@${api}`]);
+    const { data } = validateDataFile(migrated);
+    // The configured directory's state wins over a fresher one of an older config id…
+    expect(data.state[`org-1@${api}`]?.syncedUsers).toEqual([{ externalId: 'kept', email: 'kept@example.com' }]);
+    expect(data.state[`org-1@${api}`]).toMatchObject({ source: { type: 'ldap', identity: null }, groupMemberCounts: null, lastSyncHash: 'h' });
+    // …otherwise the most recently synced one is kept.
+    expect(data.state[`org-2@${api}`]?.syncedUsers).toEqual([{ externalId: 's2', email: 's2@example.com' }]);
+    expect(data.state[`org-2@${api}`]?.source).toEqual({ type: 'sample', identity: null });
+    expect(data.state['not a version 1 key']).toMatchObject({ lastSyncHash: null, source: null });
+    expect(doc.state['org-1:ldap:cfg-old'].syncedUsers).toHaveLength(1);
+  });
+
+  it('uses the cloud API URL when no server is configured, and runs from version 1 through migrateDocument', () => {
+    const result = migrateDocument({ schemaVersion: 1, state: { 'org-1:ldap:default': state('2026-01-01T00:00:00.000Z', ['x']) } });
+    expect(result.applied).toEqual([2]);
+    expect(Object.keys(result.doc['state'] as object)).toEqual(['org-1@https://api.bitwarden.com']);
+  });
+
+  it('refuses wrong new fields by path', () => {
+    const doc = migrateTo2({ schemaVersion: 1, state: { s: { groupMemberCounts: { G: 'x' }, source: null } } });
+    expect(() => validateDataFile(doc)).toThrow('state.s.groupMemberCounts.G must be a number (found string)');
+    const bad = migrateTo2({ schemaVersion: 1, state: { s: { source: { type: 1, identity: null } } } });
+    expect(() => validateDataFile(bad)).toThrow('state.s.source.type must be a string (found number)');
   });
 });
 

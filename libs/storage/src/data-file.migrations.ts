@@ -4,7 +4,7 @@
  * works on plain JSON (never on the typed model, which only describes the newest version) and must
  * not drop keys it does not understand.
  */
-import { DirconnError } from '@dirconn/core';
+import { DEFAULT_SERVER_CONFIG, DirconnError, resolveServerUrls, stateScope, type ServerConfig } from '@dirconn/core';
 import { DATA_FILE_SCHEMA_VERSION, DataFileSchemaError } from './data-file.schema.js';
 
 /** A parsed JSON object of some schema version. */
@@ -32,9 +32,65 @@ export function migrateTo1(doc: JsonDocument): JsonDocument {
   return { ...doc, schemaVersion: 1 };
 }
 
+/** A version-1 state key: `<organization id>:<directory type>:<config id>`. */
+const VERSION_1_SCOPE = /^([^:]+):([a-z][a-z0-9-]{0,40}):(.+)$/;
+
+function isObject(value: unknown): value is JsonDocument {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The latest sync time a version-1 state records ('' when none), to pick the freshest of several. */
+function lastSyncOf(state: JsonDocument): string {
+  let latest = '';
+  for (const key of ['lastFullSync', 'lastUserSync', 'lastGroupSync']) {
+    const value = state[key];
+    if (typeof value === 'string' && value > latest) latest = value;
+  }
+  return latest;
+}
+
+/**
+ * Version 1 → 2 (issue #9 item 2): the sync state belongs to the organization (server + organization
+ * id) instead of organization + directory type + config id, so a setting change no longer forgets who
+ * was synced. Each organization keeps ONE state: the one of the configured directory (type and config
+ * id) when there is one, else the most recently synced. It records its directory type as its source
+ * (identity unknown: `null`) and no per-group counts. Keys of another shape are kept as they are.
+ */
+export function migrateTo2(doc: JsonDocument): JsonDocument {
+  const state = doc['state'];
+  if (!isObject(state)) return { ...doc, schemaVersion: 2 };
+  const config = isObject(doc['config']) ? doc['config'] : {};
+  const server = isObject(config['server']) ? config['server'] : {};
+  const apiUrl = resolveServerUrls({ ...DEFAULT_SERVER_CONFIG, ...(server as Partial<ServerConfig>) }).api;
+  const directory = typeof config['directory'] === 'string' ? config['directory'] : null;
+  const directories = isObject(config['directories']) ? config['directories'] : {};
+  const configured = directory === null ? undefined : directories[directory];
+  const configuredId = isObject(configured) && typeof configured['id'] === 'string' ? configured['id'] : 'default';
+
+  const chosen = new Map<string, { state: JsonDocument; type: string; current: boolean; lastSync: string }>();
+  const migrated: JsonDocument = {};
+  for (const [key, value] of Object.entries(state)) {
+    const match = VERSION_1_SCOPE.exec(key);
+    if (match === null || !isObject(value)) {
+      migrated[key] = value;
+      continue;
+    }
+    const [, organization = '', type = '', configId = ''] = match;
+    const candidate = { state: value, type, current: type === directory && configId === configuredId, lastSync: lastSyncOf(value) };
+    const seen = chosen.get(organization);
+    const better = seen === undefined || (candidate.current && !seen.current) || (candidate.current === seen.current && candidate.lastSync > seen.lastSync);
+    if (better) chosen.set(organization, candidate);
+  }
+  for (const [organization, { state: kept, type }] of chosen) {
+    migrated[stateScope(apiUrl, organization === 'no-organization' ? null : organization)] = { ...kept, groupMemberCounts: null, source: { type, identity: null } };
+  }
+  return { ...doc, state: migrated, schemaVersion: 2 };
+}
+
 /** Every migration, by the version it produces. */
 export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   1: migrateTo1,
+  2: migrateTo2,
 };
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The data file's schema (`data.json`, schema version 1): TypeScript types, defaults and a
+ * The data file's schema (`data.json`, schema version 2): TypeScript types, defaults and a
  * hand-written validator. The validator checks the type of every known key, fills defaults for
  * missing ones (so a file written before a field existed still loads) and keeps unknown keys as they
  * are (so a newer dirconn's additions survive a write by this one). A wrong type is rejected with
@@ -25,7 +25,7 @@ import {
 const DIRECTORY_TYPE_NAME = /^[a-z][a-z0-9-]{0,40}$/;
 
 /** Schema version this build reads and writes. */
-export const DATA_FILE_SCHEMA_VERSION = 1;
+export const DATA_FILE_SCHEMA_VERSION = 2;
 
 /** Bitwarden organization login references (the client secret itself lives in the SecretStore). */
 export interface AuthData {
@@ -35,7 +35,7 @@ export interface AuthData {
   organizationId: string | null;
 }
 
-/** Contents of `data.json` (schema version 1). */
+/** Contents of `data.json` (schema version 2). */
 export interface DataFile {
   /** Always {@link DATA_FILE_SCHEMA_VERSION} once loaded (older files are migrated on load). */
   schemaVersion: typeof DATA_FILE_SCHEMA_VERSION;
@@ -46,8 +46,8 @@ export interface DataFile {
   /** Login references. */
   auth: AuthData;
   /**
-   * Sync state per scope key (an opaque string chosen by core, e.g. organization + directory type +
-   * config id). Default `{}`.
+   * Sync state per scope key (an opaque string chosen by core: the organization id and the server's
+   * API URL since schema version 2). Default `{}`.
    */
   state: Record<string, SyncState>;
   /** Secrets by account name; present only in plaintext mode (`DIRCONN_PLAINTEXT_SECRETS=true`). */
@@ -222,6 +222,8 @@ const SYNC_TYPES = {
   revisionDateAttribute: 'string?',
   maxRemovals: 'number',
   maxRemovalPercent: 'number',
+  maxMembershipRemovals: 'number',
+  maxMembershipRemovalPercent: 'number',
   removeVanished: 'boolean',
   fullSyncIntervalHours: 'number',
 } as const satisfies { readonly [K in keyof SyncConfig]-?: FieldType };
@@ -316,6 +318,16 @@ function validateSyncState(value: unknown, path: string, filled: string[]): Sync
       for (let i = 0; i < v.length; i++) {
         if (typeof v[i] !== 'string') fail(`${p}[${i}]`, 'a string', v[i]);
       }
+    },
+    groupMemberCounts: (v, p) => {
+      if (v === null) return;
+      for (const [id, count] of Object.entries(expectObject(v, p))) checkField(count, 'number', child(p, id));
+    },
+    source: (v, p) => {
+      if (v === null) return;
+      const source = expectObject(v, p);
+      checkField(source['type'], 'string', child(p, 'type'));
+      checkField(source['identity'], 'string?', child(p, 'identity'));
     },
   };
   for (const key of Object.keys(checks) as (keyof SyncState)[]) {

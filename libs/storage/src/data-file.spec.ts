@@ -218,7 +218,7 @@ describe('loadDataFile: versions', () => {
     await writeRaw({});
     const loaded = await loadDataFile(file, { newId: () => 'generated' });
     expect(loaded.needsWrite).toBe(true);
-    expect(loaded.adapter.lastRead).toMatchObject({ fromVersion: 0, migrated: [1] });
+    expect(loaded.adapter.lastRead).toMatchObject({ fromVersion: 0, migrated: [1, 2] });
     expect(loaded.db.data).toEqual(defaultDataFile(() => 'generated'));
   });
 });
@@ -230,7 +230,7 @@ describe('serializeDataFile', () => {
     data.state['o:ldap:2'] = { ...EMPTY_SYNC_STATE };
     const text = serializeDataFile(data);
     expect(JSON.parse(text)).toEqual(data);
-    expect(text).toContain('\n  "schemaVersion": 1,\n');
+    expect(text).toContain('\n  "schemaVersion": 2,\n');
     expect(text).toContain('\n    "sync": {\n      "users": false,');
     expect(text).toContain('\n    "o:ldap:1": {"lastSyncHash":null,');
     expect(text.endsWith('}\n')).toBe(true);

@@ -40,7 +40,7 @@ describe('openWorkspace', () => {
     expect(ws.paths).toMatchObject({ dataDir, dataFile: path.join(dataDir, 'data.json'), reportsDir: path.join(dataDir, 'reports') });
     expect(await modeOf(dataDir)).toBe(0o700);
     expect(await modeOf(ws.paths.dataFile)).toBe(0o600);
-    expect(ws.data.schemaVersion).toBe(1);
+    expect(ws.data.schemaVersion).toBe(2);
 
     await ws.close();
     await ws.close(); // twice is fine
@@ -81,11 +81,11 @@ describe('openWorkspace', () => {
     await fs.mkdir(dataDir, { recursive: true });
     await fs.writeFile(path.join(dataDir, 'data.json'), '{}');
     const reader = await openWs({ lock: false });
-    expect(reader.data.schemaVersion).toBe(1);
+    expect(reader.data.schemaVersion).toBe(2);
     expect(await fs.readFile(reader.paths.dataFile, 'utf8')).toBe('{}');
 
     const writer = await openWs({ lock: true });
-    expect(await readDisk(writer)).toMatchObject({ schemaVersion: 1, appId: writer.data.appId });
+    expect(await readDisk(writer)).toMatchObject({ schemaVersion: 2, appId: writer.data.appId });
   });
 });
 

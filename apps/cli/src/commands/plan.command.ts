@@ -5,15 +5,14 @@ import { DirconnError, runPlan } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 import { writeJsonDocument } from '../json-writer.js';
 import { renderPlan } from '../render.js';
-import { nonNegativeInt, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
+import { addOverrideOptions, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
 
 export function planCommand(ctx: CliContext): Command {
-  return new Command('plan')
+  const command = new Command('plan')
     .description('Compare the directory with the live organization and show exactly what a sync would do')
     .option('-o, --output <file>', 'also save the plan as JSON, to apply later with "dirconn sync --plan <file>"')
-    .option('--allow-removals <n>', 'allow up to n removals in this plan (overrides the limits once)', nonNegativeInt)
-    .option('--allow-empty', 'allow a directory read with no users although the last sync had users')
-    .option('--force', 'read the whole directory (ignore delta cursors)')
+    .option('--force', 'read the whole directory (ignore delta cursors)');
+  return addOverrideOptions(command, 'plan')
     .addHelpText('after', '\nExamples:\n  $ dirconn plan\n  $ dirconn plan --output plan.json && dirconn sync --plan plan.json\n  $ dirconn plan --json | jq \'.changes[] | select(.kind=="remove")\'\n')
     .action(async (options: OverrideFlags & { output?: string; force?: boolean }) => {
       await ctx.withDeps('plan', async (deps) => {

@@ -1,5 +1,5 @@
 /** Small helpers shared by commands: option parsers, progress wiring, override flags. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { ReadProgress, SyncOverrides } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 
@@ -24,16 +24,36 @@ export function progressReporter(ctx: CliContext): (p: ReadProgress) => void {
   };
 }
 
+/** commander parser for `--allow-removals`: a whole number, or `all` (needed when the count is unknown). */
+export function removalAllowance(value: string): number | 'all' {
+  if (value.trim().toLowerCase() === 'all') return 'all';
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number (0 or more) or "all".');
+  return Number.parseInt(value, 10);
+}
+
 /** Options shared by plan and sync for one-run safety overrides. */
 export interface OverrideFlags {
-  allowRemovals?: number;
+  allowRemovals?: number | 'all';
   allowEmpty?: boolean;
+  allowMembershipRemovals?: number;
+  allowSourceChange?: boolean;
+}
+
+/** The one-run overrides flags of plan and sync (one place, so both commands offer the same). */
+export function addOverrideOptions(command: Command, what: string): Command {
+  return command
+    .option('--allow-removals <n|all>', `allow up to n removals in this ${what} (overrides the limits once); "all" when dirconn cannot count them`, removalAllowance)
+    .option('--allow-membership-removals <n>', `allow up to n group-membership removals in this ${what}`, nonNegativeInt)
+    .option('--allow-empty', 'allow a directory read with no users, or with only empty groups, although the last sync had some')
+    .option('--allow-source-change', 'allow a new directory type or root to remove the people synced from the previous one');
 }
 
 /** The flags as core's structured one-run overrides. */
 export function overridesFrom(flags: OverrideFlags): SyncOverrides {
   return {
     ...(flags.allowRemovals !== undefined ? { allowRemovals: flags.allowRemovals } : {}),
+    ...(flags.allowMembershipRemovals !== undefined ? { allowMembershipRemovals: flags.allowMembershipRemovals } : {}),
     ...(flags.allowEmpty ? { allowEmpty: true } : {}),
+    ...(flags.allowSourceChange ? { allowSourceChange: true } : {}),
   };
 }

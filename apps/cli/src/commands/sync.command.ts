@@ -3,16 +3,15 @@ import { Command } from 'commander';
 import { loadSavedPlan, runSync } from '@dirconn/core';
 import type { CliContext } from '../context.js';
 import { renderPlan, renderWarnings } from '../render.js';
-import { nonNegativeInt, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
+import { addOverrideOptions, overridesFrom, progressReporter, type OverrideFlags } from './shared.js';
 
 export function syncCommand(ctx: CliContext): Command {
-  return new Command('sync')
+  const command = new Command('sync')
     .description('Sync the directory into the Bitwarden organization')
     .option('-n, --dry-run', 'show what would change, send nothing (same as "dirconn plan")')
     .option('--plan <file>', 'apply a plan saved by "dirconn plan --output", only if nothing changed since')
-    .option('--allow-removals <n>', 'allow up to n removals in this run (overrides the limits once)', nonNegativeInt)
-    .option('--allow-empty', 'allow a directory read with no users although the last sync had users')
-    .option('--force', 'read the whole directory (ignore delta cursors)')
+    .option('--force', 'read the whole directory (ignore delta cursors)');
+  return addOverrideOptions(command, 'run')
     .addHelpText('after', '\nExamples:\n  $ dirconn sync --dry-run\n  $ dirconn sync\n  $ dirconn sync --allow-removals 40   # after reviewing "dirconn plan"\n  $ dirconn --json sync > last-run.json\n')
     .action(async (options: OverrideFlags & { dryRun?: boolean; plan?: string; force?: boolean }) => {
       const reviewedPlan = options.plan ? await loadSavedPlan(ctx.platform(), options.plan) : undefined;

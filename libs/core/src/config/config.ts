@@ -53,6 +53,13 @@ export interface SyncConfig {
   maxRemovals: number;
   /** dirconn: percentage of the synced members a run may remove. */
   maxRemovalPercent: number;
+  /**
+   * dirconn: a run may remove up to max(maxMembershipRemovals, maxMembershipRemovalPercent% of the
+   * current group memberships) group memberships (issue #9 item 1). Default 25.
+   */
+  maxMembershipRemovals: number;
+  /** dirconn: percentage of the current group memberships a run may remove. Default 10. */
+  maxMembershipRemovalPercent: number;
   /** dirconn: users that vanish from a complete read are sent as deleted. */
   removeVanished: boolean;
   /** dirconn: hours between full reconciliations when delta reads are possible (default 24). */
@@ -83,6 +90,8 @@ export const DEFAULT_SYNC_CONFIG: SyncConfig = {
   revisionDateAttribute: null,
   maxRemovals: 5,
   maxRemovalPercent: 5,
+  maxMembershipRemovals: 25,
+  maxMembershipRemovalPercent: 10,
   removeVanished: true,
   fullSyncIntervalHours: 24,
 };
@@ -157,6 +166,21 @@ export const SYNC_FIELDS: readonly ConfigField[] = [
   optionalString('sync.revisionDateAttribute', 'LDAP modification time attribute for delta reads (AD: whenChanged; OpenLDAP: modifyTimestamp).'),
   { key: 'sync.maxRemovals', kind: 'integer', min: 0, defaultValue: 5, description: 'Safety limit: a run may remove up to the larger of this count and maxRemovalPercent. Default 5.' },
   { key: 'sync.maxRemovalPercent', kind: 'number', min: 0, max: 100, defaultValue: 5, description: 'Safety limit in percent of the synced members. Default 5.' },
+  {
+    key: 'sync.maxMembershipRemovals',
+    kind: 'integer',
+    min: 0,
+    defaultValue: 25,
+    description: 'Safety limit: a run may remove up to the larger of this many group memberships and maxMembershipRemovalPercent. Default 25.',
+  },
+  {
+    key: 'sync.maxMembershipRemovalPercent',
+    kind: 'number',
+    min: 0,
+    max: 100,
+    defaultValue: 10,
+    description: 'Safety limit in percent of the current group memberships (a group emptied counts in full). Default 10.',
+  },
   { key: 'sync.removeVanished', kind: 'boolean', defaultValue: true, description: 'Users missing from a complete directory read are removed (within the safety limits). Default true.' },
   { key: 'sync.fullSyncIntervalHours', kind: 'number', min: 0, defaultValue: 24, description: 'Hours between full reconciliations when delta reads are used; 0 = always full. Default 24.' },
 ];

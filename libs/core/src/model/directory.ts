@@ -54,6 +54,13 @@ export interface DirectorySnapshot {
   mode: 'full' | 'delta';
   /** Opaque, JSON-serialisable cursor to store after a successful sync and pass back as `since`. */
   cursor?: unknown;
+  /**
+   * How the groups' member values resolved (sources that resolve references themselves, e.g. LDAP
+   * member DNs against the users read): `resolved` matched a user or group read, `unresolved` matched
+   * nothing and is not synced. Absent when the source cannot tell. Most unresolved stops the run
+   * (issue #9 item 1: an empty user index empties every group).
+   */
+  memberResolution?: { resolved: number; unresolved: number };
   warnings: ReadWarning[];
   /** Counters for benchmarks and reports (searches run, entries read, pages…). */
   stats: Record<string, number>;

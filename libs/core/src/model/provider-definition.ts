@@ -77,6 +77,13 @@ export interface ProviderDefinition<C extends Record<string, unknown> = Record<s
    */
   identityFields: readonly (keyof C & string)[];
   /**
+   * Fields that name the directory's content (the LDAP base DN, the sample file): a change of any of
+   * them, or of the directory type, is shown as "the source changed" and stops a sync that would
+   * remove the people previously synced from it (issue #9 item 2). A server name change is not one.
+   * Undefined: only a change of type counts.
+   */
+  sourceFields?: readonly (keyof C & string)[];
+  /**
    * Save-time normalisation of the sync config for this source (e.g. AD attribute defaults,
    * reference §4.2, applied only when this source is the chosen directory).
    */

@@ -1,6 +1,8 @@
 /**
- * What dirconn remembers between runs (per configuration). Saved atomically and only after a
- * successful sync.
+ * What dirconn remembers between runs, per organization (server + organization id, issue #9 item 2):
+ * who was synced belongs to the organization, not to one directory configuration, so changing a
+ * setting never forgets it. Saved atomically after a successful sync (and, for batched imports,
+ * after each batch the server accepted: see `partialState`).
  */
 
 /** A user the last successful sync sent to the organization as a member (not deleted). */
@@ -25,6 +27,25 @@ export interface SyncState {
   syncedUsers: SyncedUser[] | null;
   /** Group externalIds sent by the last successful sync. */
   syncedGroups: string[] | null;
+  /**
+   * Members of each group (by externalId) as sent by the last successful sync, for the
+   * membership-removal checks without a readable organization; null when unknown (older state).
+   */
+  groupMemberCounts: Record<string, number> | null;
+  /** Which source the synced lists came from (type and identity); null when unknown (older state). */
+  source: SyncSource | null;
+}
+
+/**
+ * The source a sync read: its directory type and what identifies the directory itself (the LDAP
+ * base DN, the sample file…, see `ProviderDefinition.sourceIdentity`). A change of either is shown
+ * as "the source changed" and stops the run unless allowed.
+ */
+export interface SyncSource {
+  /** Directory type (`ldap`, `sample`, …). */
+  type: string;
+  /** The source's identity (normalised), or null when the definition declares none. */
+  identity: string | null;
 }
 
 export const EMPTY_SYNC_STATE: SyncState = {
@@ -36,4 +57,6 @@ export const EMPTY_SYNC_STATE: SyncState = {
   lastCounts: null,
   syncedUsers: null,
   syncedGroups: null,
+  groupMemberCounts: null,
+  source: null,
 };

@@ -6,7 +6,8 @@
 import { removalReason, REMOVAL_REASONS } from './change-reasons.js';
 import { normalizeEmail } from './normalize.js';
 import type { DiffContext, DiffResult } from './org-diff.types.js';
-import type { PlannedChange } from './plan.types.js';
+import type { GroupMembershipLoss, PlanGroup, PlannedChange } from './plan.types.js';
+import type { SyncState } from '../model/state.js';
 
 /** Without a readable organization: changes relative to what the last successful sync sent. */
 export function diffDirectoryOnly(context: DiffContext): DiffResult {
@@ -102,5 +103,27 @@ export function diffDirectoryOnly(context: DiffContext): DiffResult {
     });
   }
 
-  return { changes, removals, removalsUnknown, unchangedMembers, unchangedGroups, problems: [], warnings: [] };
+  return { changes, removals, removalsUnknown, unchangedMembers, unchangedGroups, problems: [], warnings: [], membership: membershipLossSinceLastSync(groups, previous) };
+}
+
+/**
+ * Without the organization's groups: each group's member count against the last sync's. A group
+ * emptied loses all it had; otherwise the drop is a lower bound (a swap of members is not seen).
+ */
+function membershipLossSinceLastSync(groups: readonly PlanGroup[], previous: SyncState): DiffResult['membership'] {
+  const counts = previous.groupMemberCounts;
+  if (counts === null) return { losses: [], currentMemberships: 0 };
+  // A Map, not the object: an externalId such as "constructor" must not read Object.prototype.
+  const before = new Map(Object.entries(counts));
+  let currentMemberships = 0;
+  for (const count of before.values()) currentMemberships += count;
+  const losses: GroupMembershipLoss[] = [];
+  for (const group of groups) {
+    const had = before.get(group.externalId) ?? 0;
+    const after = group.userExternalIds.length;
+    const emptied = had > 0 && after === 0;
+    const removed = emptied ? had : Math.max(0, had - after);
+    if (removed > 0) losses.push({ externalId: group.externalId, name: group.name, before: had, removed, emptied });
+  }
+  return { losses, currentMemberships };
 }

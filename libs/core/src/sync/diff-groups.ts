@@ -9,7 +9,7 @@ import { compareStrings } from './dedupe.js';
 import type { MemberDiff } from './diff-members.js';
 import { formatList } from './normalize.js';
 import { hasExternalId, type OrgMemberIndex } from './org-member-index.js';
-import type { PlanGroup, PlannedChange, PlanUser } from './plan.types.js';
+import type { GroupMembershipLoss, PlanGroup, PlannedChange, PlanUser } from './plan.types.js';
 
 /** Options of {@link diffGroups}. */
 export interface GroupDiffInput {
@@ -33,6 +33,10 @@ export interface GroupDiff {
   unchangedGroups: number;
   /** Identity conflicts that make the server answer 500. */
   problems: string[];
+  /** Groups that lose members (membership-removal safety check), in request order. */
+  losses: GroupMembershipLoss[];
+  /** Memberships of the organization's groups that the request touches, before the import (the percentage's base). */
+  currentMemberships: number;
 }
 
 /** The organization's groups with an externalId, by externalId, and the names of those without one. */
@@ -73,7 +77,7 @@ function indexOrgGroups(orgGroups: readonly OrgGroup[]): OrgGroupIndex {
 
 /** Step 6 of the server's import; nothing when no groups are sent. */
 export function diffGroups(input: GroupDiffInput): GroupDiff {
-  const result: GroupDiff = { changes: [], unchangedGroups: 0, problems: [] };
+  const result: GroupDiff = { changes: [], unchangedGroups: 0, problems: [], losses: [], currentMemberships: 0 };
   if (input.groups.length === 0) return result;
   const emailByExternalId = new Map<string, string>();
   for (const user of input.users) emailByExternalId.set(user.externalId, user.email);
@@ -105,7 +109,10 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
       changed = true;
       changes.push({ kind: 'group-rename', externalId: group.externalId, group: group.name, reason: `renamed from "${existing.name}"` });
     }
+    result.currentMemberships += existing.memberIds.length;
     const removed = membersDropped(existing, kept, input);
+    const loss = membershipLoss(group, existing, size, removed.notInGroup.length + removed.handAdded.length + removed.unknownMember.length);
+    if (loss !== null) result.losses.push(loss);
     if (added.length > 0) changes.push(membershipChange('group-member-add', group, added, MEMBERSHIP_REASONS.add));
     for (const why of ['notInGroup', 'handAdded', 'unknownMember'] as const) {
       if (removed[why].length > 0) changes.push(membershipChange('group-member-remove', group, removed[why], MEMBERSHIP_REASONS[why]));
@@ -113,6 +120,18 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
     if (!changed && added.length === 0 && removed.notInGroup.length + removed.handAdded.length + removed.unknownMember.length === 0) result.unchangedGroups += 1;
   }
   return result;
+}
+
+/**
+ * What a group loses: the members the replacement drops, or, when the group goes from some members to
+ * none, every member it had (members leaving the organization included: an emptied group is the mark
+ * of a wrong read, issue #9 item 1). Null when it loses nobody.
+ */
+function membershipLoss(group: PlanGroup, existing: OrgGroup, sizeAfter: number, dropped: number): GroupMembershipLoss | null {
+  const before = existing.memberIds.length;
+  const emptied = before > 0 && sizeAfter === 0;
+  const removed = emptied ? before : dropped;
+  return removed > 0 ? { externalId: group.externalId, name: group.name, before, removed, emptied } : null;
 }
 
 /**

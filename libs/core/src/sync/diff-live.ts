@@ -26,5 +26,6 @@ export function diffLive(context: DiffContext, org: OrgSnapshot): DiffResult {
     unchangedGroups: groupDiff.unchangedGroups,
     problems: [...members.problems, ...groupDiff.problems],
     warnings: members.warnings,
+    membership: { losses: groupDiff.losses, currentMemberships: groupDiff.currentMemberships },
   };
 }

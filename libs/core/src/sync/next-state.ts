@@ -46,6 +46,14 @@ export function buildNextState(s: NextStateInput): SyncState {
     }
   }
 
+  let groupMemberCounts: Record<string, number> | null = previous.groupMemberCounts;
+  if (snapshot.groups !== null) {
+    // A delta read without group changes returns no groups: the last counts stand.
+    const counts = new Map<string, number>(full ? [] : Object.entries(previous.groupMemberCounts ?? {}));
+    for (const group of s.groups) counts.set(group.externalId, group.userExternalIds.length);
+    groupMemberCounts = Object.fromEntries(counts);
+  }
+
   const lastCounts = {
     users: snapshot.users !== null ? (syncedUsers?.length ?? 0) : (previous.lastCounts?.users ?? 0),
     groups: snapshot.groups !== null ? (syncedGroups?.length ?? 0) : (previous.lastCounts?.groups ?? 0),
@@ -60,5 +68,7 @@ export function buildNextState(s: NextStateInput): SyncState {
     lastCounts: snapshot.users === null && snapshot.groups === null ? previous.lastCounts : lastCounts,
     syncedUsers,
     syncedGroups,
+    groupMemberCounts,
+    source: s.input.source ?? previous.source,
   };
 }

@@ -1,7 +1,7 @@
 /** What the organization diffs (live and directory-only) take and give back. */
 import type { ReadWarning } from '../model/directory.js';
 import type { SyncState } from '../model/state.js';
-import type { PlanGroup, PlannedChange, PlanUser } from './plan.types.js';
+import type { GroupMembershipLoss, PlanGroup, PlannedChange, PlanUser } from './plan.types.js';
 
 /** What an organization diff needs from the plan. */
 export interface DiffContext {
@@ -25,4 +25,6 @@ export interface DiffResult {
   /** Identity conflicts that make the server answer 500 (duplicate-external-id safety rule). */
   problems: string[];
   warnings: ReadWarning[];
+  /** Groups that lose members, and the memberships they had (the membership-removal limit's base). */
+  membership: { losses: GroupMembershipLoss[]; currentMemberships: number };
 }

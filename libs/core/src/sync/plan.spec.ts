@@ -292,7 +292,19 @@ describe('plan: safety limits', () => {
 
   it('fails when overwriteExisting removals cannot be counted (no org, no previous sync)', async () => {
     const result = await plan(planInput({ snapshot: snapshot({ users: people('a') }), sync: syncConfig({ overwriteExisting: true }) }));
-    expect(check(result, 'max-removals')).toMatchObject({ passed: false, override: '--allow-removals <n>' });
+    expect(check(result, 'max-removals')).toMatchObject({ passed: false, override: '--allow-removals all' });
+  });
+
+  it('a small --allow-removals does not unlock uncountable removals, even with deleted entries counted (issue #9 item 3)', async () => {
+    const sync = syncConfig({ overwriteExisting: true });
+    const users = [...people('a'), user({ name: 'gone', deleted: true })];
+    const small = await plan(planInput({ snapshot: snapshot({ users }), sync, overrides: { allowRemovals: 1 } }));
+    expect(small.summary.removals).toBe(1);
+    expect(check(small, 'max-removals')).toMatchObject({ passed: false, override: '--allow-removals all' });
+    expect(check(small, 'max-removals').message).not.toMatch(/within the limit/);
+    expect(small.safety.ok).toBe(false);
+    const all = await plan(planInput({ snapshot: snapshot({ users }), sync, overrides: { allowRemovals: 'all' } }));
+    expect(all.safety.ok).toBe(true);
   });
 });
 

@@ -38,7 +38,8 @@ import { safetyChecks } from './safety-checks.js';
 // The plan's public API (re-exported from the modules that now hold each part).
 export { MEMBERSHIP_REASONS, OWNER_PROTECTED_REASON, REMOVAL_REASONS } from './change-reasons.js';
 export { directoryFingerprint, organizationFingerprint } from './fingerprint.js';
-export { removalLimit } from './safety-checks.js';
+export { NO_REMOVAL_LIMIT, removalLimit } from './safety-checks.js';
+export { membershipRemovalLimit } from './membership-safety.js';
 
 /** The server refuses, on cloud without largeImport, more than this many groups or non-deleted members. */
 export const CLOUD_IMPORT_LIMIT = 2000;
@@ -130,7 +131,16 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
   }
 
   // 9. Safety checks.
-  const safety = safetyChecks({ input, users, activeUsers, groups, removals: diff.removals, removalsUnknown: diff.removalsUnknown, problems: diff.problems });
+  const safety = safetyChecks({
+    input,
+    users,
+    activeUsers,
+    groups,
+    removals: diff.removals,
+    removalsUnknown: diff.removalsUnknown,
+    problems: diff.problems,
+    membership: diff.membership,
+  });
 
   // 10. State to save after a successful apply.
   const nextState = buildNextState({ input, users, activeUsers, groups, hash: requests.length > 0 ? hash : previous.lastSyncHash });
@@ -150,6 +160,7 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
     groupRenames: countKind(diff.changes, 'group-rename'),
     membershipAdds: countMemberships(diff.changes, 'group-member-add'),
     membershipRemovals: countMemberships(diff.changes, 'group-member-remove'),
+    unresolvedMembers: snapshot.memberResolution?.unresolved ?? 0,
     unchangedMembers: diff.unchangedMembers,
     unchangedGroups: diff.unchangedGroups,
     requests: requests.length,

@@ -6,7 +6,7 @@ import type { SyncConfig } from '../config/config.js';
 import type { DirectorySnapshot, ReadWarning } from '../model/directory.js';
 import type { ImportRequest } from '../model/import-request.js';
 import type { OrgSnapshot } from '../model/organization.js';
-import type { SyncState } from '../model/state.js';
+import type { SyncSource, SyncState } from '../model/state.js';
 import type { SafetyOverride, SyncOverrides } from './overrides.js';
 
 /** Where the import goes: part of the hash and of the plan's identity. */
@@ -27,6 +27,11 @@ export interface PlanInput {
   /** Why `org` is null, for the output ("server has no read endpoints", "not requested"). */
   orgUnavailableReason?: string;
   target: SyncTarget;
+  /**
+   * The source this read came from (type + identity), saved with the state; a change since the last
+   * sync is the source-changed check. Undefined: unknown (the check does not apply).
+   */
+  source?: SyncSource;
   now: Date;
   overrides?: SyncOverrides;
   /** Batch size for largeImport (2000; tests lower it). */
@@ -107,7 +112,23 @@ export type SafetyRule =
   | 'group-count-drop'
   | 'duplicate-external-id'
   | 'incomplete-read'
-  | 'overwrite-with-batches';
+  | 'overwrite-with-batches'
+  | 'max-membership-removals'
+  | 'empty-groups'
+  | 'unresolved-members'
+  | 'source-changed';
+
+/** One group that loses members in this sync (membership-removal check, `dirconn plan`). */
+export interface GroupMembershipLoss {
+  externalId: string;
+  name: string;
+  /** Members before the sync (organization; the last sync's count without a readable organization). */
+  before: number;
+  /** Memberships lost (all of `before` when the group is emptied). */
+  removed: number;
+  /** The group goes from some members to none. */
+  emptied: boolean;
+}
 
 export interface SafetyCheck {
   rule: SafetyRule;
@@ -132,6 +153,8 @@ export interface PlanSummary {
   groupRenames: number;
   membershipAdds: number;
   membershipRemovals: number;
+  /** Member values of the directory's groups that match no user read (not synced; see the unresolved-members check). */
+  unresolvedMembers: number;
   unchangedMembers: number;
   unchangedGroups: number;
   requests: number;
@@ -156,7 +179,15 @@ export interface SyncPlan {
   hash: string;
   /** True when the hash equals the last successful sync's: apply() posts nothing. */
   unchanged: boolean;
-  safety: { ok: boolean; removalLimit: number; checks: SafetyCheck[] };
+  safety: {
+    ok: boolean;
+    removalLimit: number;
+    /** Group memberships this sync may remove (see sync.maxMembershipRemovals). */
+    membershipRemovalLimit: number;
+    /** The groups that lose members, for the plan's output (largest loss first). */
+    groupsLosingMembers: GroupMembershipLoss[];
+    checks: SafetyCheck[];
+  };
   warnings: ReadWarning[];
   /** Fingerprints used by `sync --plan` to refuse a stale plan (`directory` is '' when not computed, see PlanInput.fingerprints). */
   fingerprint: { directory: string; organization: string | null };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { orgMember, orgSnapshot, planInput, snapshot, syncConfig, syncState } from '../testing/index.js';
 import type { PlannedChange, PlanUser } from './plan.types.js';
-import { removalBase, safetyChecks, type SafetyInput } from './safety-checks.js';
+import { NO_REMOVAL_LIMIT, removalBase, safetyChecks, type SafetyInput } from './safety-checks.js';
 
 function planUsers(count: number): PlanUser[] {
   return Array.from({ length: count }, (_, i) => ({ externalId: `u${i}`, email: `u${i}@example.com`, displayName: `u${i}`, disabled: false, deleted: false }));
@@ -11,7 +11,7 @@ function removals(count: number): PlannedChange[] {
 }
 function safetyInput(spec: Partial<SafetyInput> = {}): SafetyInput {
   const users = spec.users ?? planUsers(0);
-  return { input: planInput(), users, activeUsers: users, groups: [], removals: [], removalsUnknown: false, problems: [], ...spec };
+  return { input: planInput(), users, activeUsers: users, groups: [], removals: [], removalsUnknown: false, problems: [], membership: { losses: [], currentMemberships: 0 }, ...spec };
 }
 
 describe('removalBase', () => {
@@ -30,9 +30,19 @@ describe('removalBase', () => {
 describe('safetyChecks', () => {
   const sync = syncConfig({ maxRemovals: 2, maxRemovalPercent: 0 });
 
-  it('runs the five rules in order and passes a quiet plan', () => {
+  it('runs the nine rules in order and passes a quiet plan', () => {
     const result = safetyChecks(safetyInput({ input: planInput({ sync }), removals: removals(2) }));
-    expect(result.checks.map((c) => c.rule)).toEqual(['max-removals', 'empty-read', 'user-count-drop', 'group-count-drop', 'duplicate-external-id']);
+    expect(result.checks.map((c) => c.rule)).toEqual([
+      'max-removals',
+      'empty-read',
+      'user-count-drop',
+      'group-count-drop',
+      'duplicate-external-id',
+      'source-changed',
+      'max-membership-removals',
+      'empty-groups',
+      'unresolved-members',
+    ]);
     expect(result.ok).toBe(true);
     expect(result.removalLimit).toBe(2);
   });
@@ -44,11 +54,23 @@ describe('safetyChecks', () => {
     expect(result.checks[0]?.message).toContain('max(2, 0% of 0 synced members)');
   });
 
-  it('fails uncountable overwriteExisting removals unless --allow-removals is given', () => {
-    expect(safetyChecks(safetyInput({ input: planInput({ sync }), removalsUnknown: true })).checks[0]).toMatchObject({ passed: false, allow: { option: 'allowRemovals', atLeast: null }, override: '--allow-removals <n>' });
-    const allowed = safetyChecks(safetyInput({ input: planInput({ sync, overrides: { allowRemovals: 5 } }), removalsUnknown: true }));
+  it('fails uncountable overwriteExisting removals unless --allow-removals all is given (issue #9 item 3)', () => {
+    const stopped = safetyChecks(safetyInput({ input: planInput({ sync }), removalsUnknown: true })).checks[0];
+    expect(stopped).toMatchObject({ passed: false, override: '--allow-removals all', allow: { option: 'allowRemovals', atLeast: 'all' } });
+    expect(stopped?.message).toMatch(/^The number of removals is unknown/);
+    // A number, however large, never unlocks an unknown count; the known removals are named.
+    for (const allowRemovals of [1, 5, 1000]) {
+      const small = safetyChecks(safetyInput({ input: planInput({ sync, overrides: { allowRemovals } }), removalsUnknown: true, removals: removals(1) }));
+      expect(small.checks[0]).toMatchObject({ rule: 'max-removals', passed: false, override: '--allow-removals all' });
+      expect(small.checks[0]?.message).toContain('1 are known');
+      expect(small.checks[0]?.message).toContain('gone0@example.com');
+      expect(small.ok).toBe(false);
+    }
+    const allowed = safetyChecks(safetyInput({ input: planInput({ sync, overrides: { allowRemovals: 'all' } }), removalsUnknown: true }));
     expect(allowed.checks[0]).toMatchObject({ rule: 'max-removals', passed: true });
-    expect(allowed.removalLimit).toBe(5);
+    expect(allowed.checks[0]?.message).toContain('Allowed by --allow-removals all');
+    expect(allowed.removalLimit).toBe(NO_REMOVAL_LIMIT);
+    expect(allowed.ok).toBe(true);
   });
 
   it('compares user counts only for a full read', () => {

@@ -1,14 +1,19 @@
 /**
  * The safety checks that stop a plan from being applied unless overridden (ARCHITECTURE.md: "never
- * remove the wrong people"): too many removals, an empty read, user or group counts dropping past the
- * removal limit, and duplicate externalIds (the server answers 500 after applying part of the import).
+ * remove the wrong people"): too many removals (or a count dirconn cannot know), an empty read, user
+ * or group counts dropping past the removal limit, duplicate externalIds (the server answers 500 after
+ * applying part of the import), a changed source (source-change.ts) and the group-membership checks
+ * (membership-safety.ts).
  */
 import type { SyncConfig } from '../config/config.js';
 import { findDuplicateExternalIds } from './dedupe.js';
 import { formatList } from './normalize.js';
+import { membershipChecks } from './membership-safety.js';
+import type { DiffResult } from './org-diff.types.js';
 import { hasExternalId } from './org-member-index.js';
-import { describeOverride, type SafetyOverride } from './overrides.js';
+import { allowOnce } from './overrides.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanUser, SafetyCheck, SyncPlan } from './plan.types.js';
+import { sourceChangeCheck } from './source-change.js';
 
 /** What the safety checks look at. */
 export interface SafetyInput {
@@ -19,6 +24,8 @@ export interface SafetyInput {
   removals: readonly PlannedChange[];
   removalsUnknown: boolean;
   problems: readonly string[];
+  /** Groups that lose members and the current memberships (the membership checks). */
+  membership: DiffResult['membership'];
 }
 
 /** How many synced members the percentage applies to: org members with an externalId, else the last sync's. */
@@ -31,8 +38,15 @@ export function removalBase(input: PlanInput): number {
   return input.previous.syncedUsers?.length ?? 0;
 }
 
-/** removalLimit = max(maxRemovals, floor(maxRemovalPercent% × base)), raised by --allow-removals. */
-export function removalLimit(sync: Pick<SyncConfig, 'maxRemovals' | 'maxRemovalPercent'>, base: number, allowRemovals?: number): number {
+/** The removal limit of a run given `--allow-removals all`: no limit. */
+export const NO_REMOVAL_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * removalLimit = max(maxRemovals, floor(maxRemovalPercent% × base)), raised by --allow-removals
+ * ({@link NO_REMOVAL_LIMIT} for `all`).
+ */
+export function removalLimit(sync: Pick<SyncConfig, 'maxRemovals' | 'maxRemovalPercent'>, base: number, allowRemovals?: number | 'all'): number {
+  if (allowRemovals === 'all') return NO_REMOVAL_LIMIT;
   // Multiply first: 29 × 100 / 100 is exact where 0.29 × 100 is 28.999….
   const byPercent = Math.floor((sync.maxRemovalPercent * base) / 100 + 1e-9);
   const configured = Math.max(sync.maxRemovals, byPercent);
@@ -47,31 +61,41 @@ interface LimitInForce {
 
 /**
  * The safety checks of a plan (max-removals, empty-read, user-count-drop, group-count-drop,
- * duplicate-external-id), in that order; `ok` only when every one passed.
+ * duplicate-external-id, source-changed, max-membership-removals, empty-groups, unresolved-members),
+ * in that order; `ok` only when every one passed.
  */
 export function safetyChecks(s: SafetyInput): SyncPlan['safety'] {
   const { sync } = s.input;
   const overrides = s.input.overrides ?? {};
   const base = removalBase(s.input);
+  const raised = overrides.allowRemovals === 'all' ? ' lifted by --allow-removals all' : overrides.allowRemovals !== undefined ? ` raised to ${overrides.allowRemovals} by --allow-removals` : '';
   const limit: LimitInForce = {
     limit: removalLimit(sync, base, overrides.allowRemovals),
-    text: `max(${sync.maxRemovals}, ${sync.maxRemovalPercent}% of ${base} synced members)${overrides.allowRemovals !== undefined ? ` raised to ${overrides.allowRemovals} by --allow-removals` : ''}`,
+    text: `max(${sync.maxRemovals}, ${sync.maxRemovalPercent}% of ${base} synced members)${raised}`,
   };
-  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), duplicateExternalIdCheck(s)];
-  return { ok: checks.every((c) => c.passed), removalLimit: limit.limit, checks };
+  const membership = membershipChecks({ input: s.input, groups: s.groups, membership: s.membership });
+  const source = sourceChangeCheck({ snapshot: s.input.snapshot, previous: s.input.previous, source: s.input.source, allowSourceChange: overrides.allowSourceChange === true });
+  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), duplicateExternalIdCheck(s), source, ...membership.checks];
+  return {
+    ok: checks.every((c) => c.passed),
+    removalLimit: limit.limit,
+    membershipRemovalLimit: membership.limit,
+    groupsLosingMembers: membership.losses,
+    checks,
+  };
 }
 
 function maxRemovalsCheck(s: SafetyInput, { limit, text }: LimitInForce): SafetyCheck {
   const removalCount = s.removals.length;
-  if (s.removalsUnknown && s.input.overrides?.allowRemovals === undefined) {
-    return {
-      rule: 'max-removals',
-      passed: false,
-      message:
-        'overwriteExisting is on but neither the organization nor a previous sync is known, so dirconn cannot tell how many members it would remove ' +
-        '(every member with an externalId that is not in this import).',
-      ...allowOnce({ option: 'allowRemovals', atLeast: null }),
-    };
+  if (s.removalsUnknown) {
+    // Issue #9 item 3: an unknown count is never covered by a small allowance; only `all` does.
+    const known = removalCount > 0 ? ` Of these, ${removalCount} are known (deleted or vanished entries): ${formatList(s.removals.map((c) => c.email ?? c.externalId))}.` : '';
+    const why =
+      'overwriteExisting is on but neither the organization nor a previous sync is known, so dirconn cannot tell how many members this sync would remove ' +
+      `(every member with an externalId that is not in this import).${known}`;
+    return s.input.overrides?.allowRemovals === 'all'
+      ? { rule: 'max-removals', passed: true, message: `The number of removals is unknown: ${why} Allowed by --allow-removals all.` }
+      : { rule: 'max-removals', passed: false, message: `The number of removals is unknown: ${why}`, ...allowOnce({ option: 'allowRemovals', atLeast: 'all' }) };
   }
   if (removalCount > limit) {
     return {
@@ -140,11 +164,6 @@ function readCountChecks(s: SafetyInput, { limit, text }: LimitInForce): SafetyC
     checks.push({ rule: 'group-count-drop', passed: true, message: `${s.groups.length} groups now, ${previousGroups} at the last sync.` });
   }
   return checks;
-}
-
-/** The override fields of a failed check: the suggestion and its English fallback. */
-function allowOnce(allow: SafetyOverride): Pick<SafetyCheck, 'allow' | 'override'> {
-  return { allow, override: describeOverride(allow) };
 }
 
 /** duplicate-external-id: the server answers 500 (after partial changes) and keeps doing so. */

@@ -74,7 +74,7 @@ describe('clearCache', () => {
 describe('lastSync', () => {
   it('is null without a directory and reads the current scope otherwise', () => {
     const definition = { type: 'x', label: 'X', fields: [], defaults: {}, secret: null, identityFields: [], validate: () => [], create: () => { throw new Error('unused'); } };
-    const workspace = new MemoryWorkspace({ login: { clientId: `organization.${ORG}`, organizationId: ORG }, config: { directory: 'x', directories: { x: { id: 'c1' } } }, state: { [`${ORG}:x:c1`]: syncState({ lastUserSync: '2026-02-02T00:00:00.000Z' }) } });
+    const workspace = new MemoryWorkspace({ login: { clientId: `organization.${ORG}`, organizationId: ORG }, config: { directory: 'x', directories: { x: { id: 'c1' } } }, state: { [`${ORG}@https://api.bitwarden.com`]: syncState({ lastUserSync: '2026-02-02T00:00:00.000Z' }) } });
     const deps = testUseCaseDeps({ definitions: [definition], workspace });
     expect(lastSync(deps, 'users')).toEqual({ object: 'users', lastSync: '2026-02-02T00:00:00.000Z' });
     expect(lastSync(deps, 'groups')).toEqual({ object: 'groups', lastSync: null });

@@ -4,7 +4,8 @@
  */
 import type { SyncState } from '../model/state.js';
 import type { RunReport } from './run-report.js';
-import { resolveDirectory, stateScope, type UseCaseDeps } from './session.js';
+import { resolveServerUrls } from '../bitwarden/urls.js';
+import { stateScope, type UseCaseDeps } from './session.js';
 
 /**
  * Forgets the last request hash and the delta cursors of every scope, so the next sync reads
@@ -26,7 +27,7 @@ export async function clearCache(deps: Pick<UseCaseDeps, 'workspace'>): Promise<
 export function lastSync(deps: Pick<UseCaseDeps, 'workspace' | 'providers'>, object: 'users' | 'groups'): { object: 'users' | 'groups'; lastSync: string | null } {
   const config = deps.workspace.config;
   if (config.directory === null) return { object, lastSync: null };
-  const state = deps.workspace.getState(stateScope(deps.workspace.organizationId, resolveDirectory(deps, config)));
+  const state = deps.workspace.getState(stateScope(resolveServerUrls(config.server).api, deps.workspace.organizationId));
   return { object, lastSync: (object === 'users' ? state?.lastUserSync : state?.lastGroupSync) ?? null };
 }
 

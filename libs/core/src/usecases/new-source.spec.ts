@@ -107,13 +107,13 @@ describe('a new source is one definition in the registry', () => {
     expect(view.enabledUsers.map((u) => u.displayName)).toEqual(['alice@example.com', 'bob@example.com']);
     expect(view.groups).toEqual([{ externalId: 'Staff', displayName: 'Staff', userIds: ['alice', 'bob'] }]);
 
-    // sync: log in, then one import is posted and the state is saved under this source's scope.
+    // sync: log in, then one import is posted and the state is saved under the organization's scope.
     await login(deps, { clientId: `organization.${ORG}`, clientSecret: 'bw-secret' });
     const synced = await runSync(deps);
     expect(synced.outcome).toBe('synced');
     expect(deps.http.calls('POST', '/api/public/organization/import')).toHaveLength(1);
-    expect(deps.workspace.stateScopes()).toEqual([`${ORG}:testsrc:${id}`]);
-    expect(deps.workspace.getState(`${ORG}:testsrc:${id}`)?.lastSyncHash).toEqual(expect.any(String));
+    expect(deps.workspace.stateScopes()).toEqual([`${ORG}@https://bw.example.com/api`]);
+    expect(deps.workspace.getState(`${ORG}@https://bw.example.com/api`)).toMatchObject({ lastSyncHash: expect.any(String), source: { type: 'testsrc', identity: null } });
   });
 
   it('gives the config a new identity when its tenant changes, so the key is asked for again', async () => {

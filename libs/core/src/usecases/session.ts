@@ -14,6 +14,8 @@ import { BitwardenClient } from '../bitwarden/bitwarden-client.js';
 import { resolveServerUrls } from '../bitwarden/urls.js';
 import { Secret } from '../secret.js';
 import { AUTH_SECRET_ACCOUNTS } from '../config/secret-bindings.js';
+import type { SyncSource } from '../model/state.js';
+import { sourceOf } from '../sync/source-change.js';
 import type { WorkspacePort } from './workspace.port.js';
 
 /** Keychain account of the organization API key's secret (reference name). */
@@ -137,7 +139,17 @@ export function mintId(deps: Pick<UseCaseDeps, 'newId'>): string {
   return deps.newId();
 }
 
-/** State scope: organization + directory type + config id, so switching any of them starts afresh. */
-export function stateScope(organizationId: string | null, setup: DirectorySetup): string {
-  return `${organizationId ?? 'no-organization'}:${setup.type}:${setup.configId}`;
+/**
+ * State scope: the organization (server API URL + organization id). Who was synced belongs to the
+ * organization, not to one directory configuration, so changing a setting (a new server name, a new
+ * config id) keeps it (issue #9 item 2). Data files written before schema version 2 keyed the state
+ * by organization + directory type + config id; their migration moves it here.
+ */
+export function stateScope(apiUrl: string, organizationId: string | null): string {
+  return `${organizationId ?? 'no-organization'}@${apiUrl}`;
+}
+
+/** The source a setup reads (type + its source fields), saved with the state (see `sourceOf`). */
+export function sourceOfSetup(setup: DirectorySetup): SyncSource {
+  return sourceOf(setup.type, setup.config, setup.definition.sourceFields);
 }

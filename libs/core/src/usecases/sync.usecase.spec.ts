@@ -12,7 +12,8 @@ import { group, orgGroup, orgMember, snapshot, syncState, user } from '../testin
 import { TEST_ORGANIZATION_ID, syncTestDeps, type SyncTestDeps } from '../testing/fake-bitwarden-server.js';
 import { needsFullRead, runPlan, runSync } from './sync.usecase.js';
 
-const SCOPE = `${TEST_ORGANIZATION_ID}:fake:default`;
+/** The organization's state scope (issue #9 item 2): server + organization id. */
+const SCOPE = `${TEST_ORGANIZATION_ID}@https://api.bitwarden.com`;
 const HOUR = 3_600_000;
 
 /** Alice and Bob in group Eng, read in full, cursor `c1`. */

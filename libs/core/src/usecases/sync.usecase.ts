@@ -14,7 +14,8 @@ import type { SyncPlan } from '../sync/plan.types.js';
 import { safetyStopError } from '../sync/safety-stop.js';
 import { resolveServerUrls } from '../bitwarden/urls.js';
 import type { BitwardenClient } from '../bitwarden/bitwarden-client.js';
-import { createBitwardenClient, createProvider, resolveDirectory, stateScope, type DirectorySetup, type UseCaseDeps } from './session.js';
+import { describeSourceChange } from '../sync/source-change.js';
+import { createBitwardenClient, createProvider, resolveDirectory, sourceOfSetup, stateScope, type DirectorySetup, type UseCaseDeps } from './session.js';
 import { selectReportedChanges, type RunOutcome, type RunReport } from './run-report.js';
 
 /** Options shared by the read-and-plan use cases. */
@@ -65,11 +66,15 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     if (options.requireLogin || !DirconnError.is(error) || error.code !== 'auth.not-logged-in') throw error;
   }
   const organizationId = client?.organizationId ?? null;
-  const scope = stateScope(organizationId, setup);
+  const urls = resolveServerUrls(config.server);
+  const scope = stateScope(urls.api, organizationId);
   const previous = { ...EMPTY_SYNC_STATE, ...deps.workspace.getState(scope) };
+  const source = sourceOfSetup(setup);
   const provider = await createProvider(deps, setup);
   const now = deps.clock.now();
-  const full = needsFullRead(previous, setup.sync.fullSyncIntervalHours, now, options.force ?? false, setup.sync.overwriteExisting);
+  // Another source's delta cursor means nothing to this one: read everything.
+  const sourceChanged = previous.source !== null && describeSourceChange(previous.source, source) !== null;
+  const full = sourceChanged || needsFullRead(previous, setup.sync.fullSyncIntervalHours, now, options.force ?? false, setup.sync.overwriteExisting);
   const readOptions = {
     force: full,
     users: setup.sync.users,
@@ -89,13 +94,13 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
   } else if (org === null) {
     orgUnavailableReason = 'the server has no read endpoints (e.g. Vaultwarden): showing the directory-side view';
   }
-  const urls = resolveServerUrls(config.server);
   const planInput = {
     snapshot,
     previous,
     sync: setup.sync,
     org,
     target: { apiUrl: urls.api, organizationId: organizationId ?? PLACEHOLDER_ORG },
+    source,
     now,
     ...(orgUnavailableReason !== undefined ? { orgUnavailableReason } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),

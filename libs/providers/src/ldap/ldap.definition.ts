@@ -25,6 +25,7 @@ export const ldapDefinition: ProviderDefinition<LdapConfig> = {
     description: 'LDAP / Active Directory bind password',
   },
   identityFields: ['hostname', 'domain', 'username'],
+  sourceFields: ['rootPath'],
   /** Reference §4.2: with `ldap.ad`, the AD attribute defaults. Core calls this only when `ldap` is the chosen directory. */
   normalizeSync(sync: SyncConfig, config: LdapConfig): SyncConfig {
     return normalizeAdSync(sync, config.ad);

@@ -33,7 +33,7 @@ import { MemberIndex } from './ldap.members.js';
 import type { ReadPlan } from './ldap.read-plan.js';
 import { buildReadPlan } from './ldap.read-plan.js';
 import { explainForeignBase } from './ldap.referrals.js';
-import type { SearchContext } from './ldap.search.js';
+import type { GroupsRead, SearchContext } from './ldap.search.js';
 import { anyChanged, progressReporter, readGroups, readUserIndex, readUsers } from './ldap.search.js';
 import { escapeFilterValue, rootBase } from './ldap.search-scope.js';
 import type { LdapEndpoint, LdapStats } from './ldap.session.js';
@@ -142,6 +142,7 @@ export class LdapProvider implements DirectoryProvider {
       let users: DirectoryUser[] | null = null;
       let usersComplete = !options.users;
       let groups: DirectoryGroup[] | null = null;
+      let memberResolution: GroupsRead['memberResolution'] | undefined;
       let groupsComplete = !options.groups;
       let index: MemberIndex | null = null;
       const revisionSeen = { users: false, groups: false, userEntries: 0, groupEntries: 0 };
@@ -171,7 +172,7 @@ export class LdapProvider implements DirectoryProvider {
       if (options.groups) {
         if (groupsChanged) {
           if (index === null) index = await readUserIndex(context);
-          groups = await readGroups(context, index, revisionSeen);
+          ({ groups, memberResolution } = await readGroups(context, index, revisionSeen));
           groupsComplete = true;
         } else {
           groups = [];
@@ -212,6 +213,7 @@ export class LdapProvider implements DirectoryProvider {
         stats: { ...stats, durationMs: Date.now() - started },
       };
       if (nextCursor !== undefined) snapshot.cursor = nextCursor;
+      if (memberResolution !== undefined) snapshot.memberResolution = memberResolution;
       return snapshot;
     } catch (error) {
       throw await explainForeignBase(session, error);

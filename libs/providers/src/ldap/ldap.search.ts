@@ -121,8 +121,14 @@ export async function readUserIndex(context: SearchContext): Promise<MemberIndex
   return index;
 }
 
+/** The groups read, and how their member values resolved (`DirectorySnapshot.memberResolution`). */
+export interface GroupsRead {
+  groups: DirectoryGroup[];
+  memberResolution: { resolved: number; unresolved: number };
+}
+
 /** The group search, AD ranged member retrieval, and member resolution against the index. */
-export async function readGroups(context: SearchContext, index: MemberIndex, revisionSeen: RevisionSeen): Promise<DirectoryGroup[]> {
+export async function readGroups(context: SearchContext, index: MemberIndex, revisionSeen: RevisionSeen): Promise<GroupsRead> {
   const { session, plan, progress, warnings } = context;
   const stats = session.stats;
   const raws: RawGroup[] = [];
@@ -187,6 +193,7 @@ export async function readGroups(context: SearchContext, index: MemberIndex, rev
   for (const raw of raws) index.addGroup(raw.referenceId);
   const groups: DirectoryGroup[] = [];
   let unresolvedCount = 0;
+  let resolvedCount = 0;
   let unresolvedGroups = 0;
   const examples: string[] = [];
   for (const raw of raws) {
@@ -196,6 +203,7 @@ export async function readGroups(context: SearchContext, index: MemberIndex, rev
     // Objects,…`; Windows hides such deactivated links): they are gone, not out of scope.
     const unresolved = resolved.unresolved.filter((value) => !DELETED_OBJECT_RDN.test(value));
     groups.push(group);
+    resolvedCount += group.userMemberExternalIds.length + group.groupMemberReferenceIds.length;
     if (unresolved.length > 0) {
       unresolvedCount += unresolved.length;
       unresolvedGroups++;
@@ -211,5 +219,5 @@ export async function readGroups(context: SearchContext, index: MemberIndex, rev
       message: `${unresolvedCount} member value(s) in ${unresolvedGroups} group(s) match no user in the user scope (sync.userPath/userFilter) and no group read, so they are not synced, e.g. ${examples.join('; ')}.`,
     });
   }
-  return groups;
+  return { groups, memberResolution: { resolved: resolvedCount, unresolved: unresolvedCount } };
 }

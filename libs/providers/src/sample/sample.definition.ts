@@ -14,6 +14,7 @@ export const sampleDefinition: ProviderDefinition<SampleConfig> = {
   defaults: SAMPLE_DEFAULTS,
   secret: null,
   identityFields: ['file'],
+  sourceFields: ['file'],
   validate(config, sync) {
     return validateSampleConfig(config, sync);
   },
