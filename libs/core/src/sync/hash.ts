@@ -84,7 +84,7 @@ export async function sha256Base64OfPieces(pieces: readonly (string | readonly s
 /** UTF-8 text appended into one growing buffer (sized for ASCII; grows for other characters). */
 class Utf8Builder {
   static readonly #encoder = new TextEncoder();
-  #buffer: Uint8Array;
+  #buffer: Uint8Array<ArrayBuffer>;
   #length = 0;
 
   constructor(capacity: number) {
@@ -107,7 +107,7 @@ class Utf8Builder {
   }
 
   /** The bytes written so far (a view, not a copy). */
-  bytes(): Uint8Array {
+  bytes(): Uint8Array<ArrayBuffer> {
     return this.#buffer.subarray(0, this.#length);
   }
 
@@ -118,7 +118,7 @@ class Utf8Builder {
   }
 }
 
-async function digestBase64(bytes: Uint8Array): Promise<string> {
+async function digestBase64(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return bytesToBase64(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes)));
 }
 
