@@ -43,7 +43,8 @@ describe('dirconn e2e: one process at a time', () => {
 
   it('a second sync while the first holds the data directory fails fast with exit 7', async () => {
     const { cli, fake } = world;
-    fake.delay('import', 2000);
+    // Long enough for two more CLI runs to start and fail even on a loaded machine.
+    fake.delay('import', 6000);
     const first = cli.spawn(['sync']);
     // The import request has arrived: the first sync is inside its run, holding the lock.
     await waitUntil('the first sync posts its import', () => importCount(fake) === 1);
