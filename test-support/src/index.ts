@@ -3,6 +3,7 @@
  * server, LDIF fixtures and generators. Never imported by shipped code.
  */
 export * from './fake-bitwarden/index.js';
+export * from './fake-entra/index.js';
 /** The fake Google Workspace (token endpoint + Directory API) under a namespace-free export. */
 export * from './fake-google/index.js';
 export * from './fake-okta/index.js';

@@ -1,4 +1,5 @@
 export * from './http/node-http-client.js';
+export * from './entra/index.js';
 export * from './google/index.js';
 export * from './ldap/index.js';
 export * from './okta/index.js';

@@ -2,14 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { getProviderDefinition, providerDefinitions, registrySecretBindings } from './registry.js';
 
 describe('provider registry', () => {
-  it('lists ldap, google, okta and sample', () => {
-    expect(providerDefinitions.map((d) => d.type)).toEqual(['ldap', 'google', 'okta', 'sample']);
+  it('lists ldap, entra, google, okta and sample (the reference\'s order)', () => {
+    expect(providerDefinitions.map((d) => d.type)).toEqual(['ldap', 'entra', 'google', 'okta', 'sample']);
+    expect(getProviderDefinition('entra')).toMatchObject({ label: 'Microsoft Entra ID', referenceType: 1, identityFields: ['tenant', 'applicationId'] });
     expect(getProviderDefinition('ldap').label).toBe('Active Directory / LDAP');
     expect(getProviderDefinition('google')).toMatchObject({ label: 'Google Workspace', referenceType: 2 });
     expect(getProviderDefinition('sample').type).toBe('sample');
   });
 
-  it.each(['entra', 'onelogin'] as const)('says %s is not available yet', (type) => {
+  it.each(['onelogin'] as const)('says %s is not available yet', (type) => {
     expect(() => getProviderDefinition(type)).toThrow(expect.objectContaining({ code: 'config.invalid', message: expect.stringContaining('not available yet in this version') }));
   });
 
@@ -29,7 +30,8 @@ describe('provider registry', () => {
 
 describe('secret bindings generated from the registry', () => {
   it('hold the login and each source with a secret, with the reference account names', () => {
-    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap', 'secretGsuite', 'secretOkta']);
+    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap', 'secretEntra', 'secretGsuite', 'secretOkta']);
+    expect(registrySecretBindings.find((b) => b.account === 'secretEntra')).toMatchObject({ setting: 'entra.key', aliases: ['azure.key'], variable: 'DIRCONN_ENTRA_KEY', fileVariable: 'DIRCONN_ENTRA_KEY_FILE', fileContent: 'first-line' });
     expect(registrySecretBindings.find((b) => b.account === 'secretGsuite')).toMatchObject({ setting: 'google.privateKey', variable: 'DIRCONN_GOOGLE_PRIVATE_KEY', fileVariable: 'DIRCONN_GOOGLE_PRIVATE_KEY_FILE' });
     expect(registrySecretBindings.find((b) => b.account === 'secretLdap')).toMatchObject({ setting: 'ldap.password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' });
     expect(registrySecretBindings.find((b) => b.account === 'secretOkta')).toMatchObject({ setting: 'okta.token', variable: 'DIRCONN_OKTA_TOKEN', fileVariable: 'DIRCONN_OKTA_TOKEN_FILE' });
