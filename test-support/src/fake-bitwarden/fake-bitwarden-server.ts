@@ -81,6 +81,8 @@ export interface FakeRequestLogEntry {
   status: number;
   /** The injected fault, if any (`status 503`, `reset`, `delay 200`, `throttle`, `import-step S5`). */
   fault?: string;
+  /** `answer-then-apply`: the status the server's own handling gave, once it has run. */
+  heldStatus?: number;
 }
 
 /** Options shared by the fault helpers. */
@@ -136,6 +138,8 @@ function describeFault(action: FaultAction): string {
       return `throttle ${action.retryAfter}`;
     case 'import-step':
       return `import-step ${action.step}`;
+    case 'answer-then-apply':
+      return `answer ${action.status}, apply after ${action.afterMs} ms`;
     default:
       return action.kind;
   }
@@ -170,6 +174,8 @@ export class FakeBitwarden {
   #officialLimiter: OfficialRateLimiter;
   #vaultwardenLimiter: VaultwardenLoginLimiter;
   readonly #defaultOrgId: string | null;
+  /** Requests answered early and still being handled (`answer-then-apply` faults). */
+  readonly #held: Promise<void>[] = [];
 
   /** Use {@link startFakeBitwarden}. */
   constructor(server: http.Server, options: FakeBitwardenOptions, state: FakeBitwardenState, defaultOrgId: string | null) {
@@ -305,6 +311,11 @@ export class FakeBitwarden {
     return this.faults.add(rule);
   }
 
+  /** Resolves once every request answered early by an `answer-then-apply` fault has been handled. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#held);
+  }
+
   /** Answers `status` (optional body/headers) on `route`. */
   fail(route: FakeRoute | '*', status: number, options: FaultOptions & { body?: string | object; headers?: Record<string, string> } = {}): ActiveFault {
     const action: FaultAction = { kind: 'status', status };
@@ -430,6 +441,16 @@ export class FakeBitwarden {
       }
       if (fault.kind === 'status' || fault.kind === 'throttle') {
         this.#respond(res, entry, faultResponse(fault));
+        return;
+      }
+      if (fault.kind === 'answer-then-apply') {
+        this.#respond(res, entry, { status: fault.status });
+        this.#held.push(
+          sleep(fault.afterMs).then(() => {
+            const held = this.mode === 'vaultwarden' ? this.#vaultwarden(request, route, tooLarge, () => undefined) : this.#official(request, route, tooLarge, () => undefined);
+            entry.heldStatus = held.status;
+          }),
+        );
         return;
       }
     }

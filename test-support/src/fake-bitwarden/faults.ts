@@ -31,6 +31,11 @@ export type FaultAction =
   | { kind: 'delay'; ms: number }
   /** 429 with `Retry-After` (seconds or HTTP date) and the cloud throttle body. */
   | { kind: 'throttle'; retryAfter: number | string }
+  /**
+   * Answer `status` at once (a proxy giving up, e.g. 504) while the server keeps the request and
+   * handles it `afterMs` real milliseconds later (issue #9 item 5: the client must not send it again).
+   */
+  | { kind: 'answer-then-apply'; status: number; afterMs: number }
   /** Import only: stop inside the import before `step`, answering `status` (default 500, unhandled body). */
   | { kind: 'import-step'; step: ImportStep; status?: number; body?: string | object };
 

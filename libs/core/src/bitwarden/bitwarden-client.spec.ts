@@ -298,42 +298,70 @@ describe('importOrganization', () => {
     expect(missing.message).toContain(`organization ${ORG} was not found`);
   });
 
-  it('retries 5xx with bounded exponential back-off and full jitter, then succeeds', async () => {
-    http.on('POST', TOKEN_PATH, tokenHandler()).on('POST', IMPORT_PATH, { status: 503 }, { status: 502 }, { status: 500 }, { status: 200 });
+  it('retries 5xx with bounded exponential back-off and full jitter, then succeeds (token request)', async () => {
+    http.on('POST', TOKEN_PATH, { status: 503 }, { status: 502 }, { status: 500 }, tokenHandler());
     const client = makeClient({ random: () => 0.5 });
-    await client.importOrganization(body);
+    await client.getToken();
     expect(clock.sleeps).toEqual([250, 500, 1000]);
     expect(client.stats()).toMatchObject({ retries: 3, waitedMs: 1750 });
   });
 
-  it('caps the back-off at maxDelayMs and reports bitwarden.server-error with the duplicate hint', async () => {
-    http
-      .on('POST', TOKEN_PATH, tokenHandler())
-      .on('POST', IMPORT_PATH, { status: 500, body: { object: 'error', message: 'An unhandled server error has occurred.', errors: null } });
+  it('caps the back-off at maxDelayMs and reports bitwarden.server-error after the attempts (token request)', async () => {
+    http.on('POST', TOKEN_PATH, { status: 500, body: { object: 'error', message: 'An unhandled server error has occurred.', errors: null } });
     const client = makeClient({ retry: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 5000 }, random: () => 0.999 });
-    const error = await caught(client.importOrganization(body));
+    const error = await caught(client.getToken());
     expect(error.code).toBe('bitwarden.server-error');
-    expect(error.message).toContain('An unhandled server error has occurred.');
     expect(error.message).toContain('after 6 attempts');
-    expect(error.hint).toMatch(/duplicate emails or externalIds/);
     expect(clock.sleeps).toEqual([999, 1998, 3996, 4995, 4995]);
     expect(clock.sleeps.every((ms) => ms <= 5000)).toBe(true);
-    expect(http.calls('POST', IMPORT_PATH)).toHaveLength(6);
+    expect(http.calls('POST', TOKEN_PATH)).toHaveLength(6);
   });
 
   it('jitter of 0 retries at once', async () => {
-    http.on('POST', TOKEN_PATH, tokenHandler()).on('POST', IMPORT_PATH, { status: 503 }, { status: 200 });
-    await makeClient({ random: () => 0 }).importOrganization(body);
+    http.on('POST', TOKEN_PATH, { status: 503 }, tokenHandler());
+    await makeClient({ random: () => 0 }).getToken();
     expect(clock.sleeps).toEqual([0]);
   });
 
-  it('retries network errors, then succeeds', async () => {
+  it('retries network errors that happen before the import is sent, then succeeds', async () => {
     http
       .on('POST', TOKEN_PATH, { error: networkError('ECONNRESET') }, tokenHandler())
-      .on('POST', IMPORT_PATH, { error: networkError('ETIMEDOUT') }, { status: 200 });
+      .on('POST', IMPORT_PATH, { error: networkError('ECONNREFUSED') }, { status: 429, headers: { 'retry-after': '1' } }, { status: 200 });
     const client = makeClient();
     await client.importOrganization(body);
-    expect(client.stats().requests).toEqual({ 'POST /connect/token': 2, 'POST /public/organization/import': 2 });
+    expect(client.stats().requests).toEqual({ 'POST /connect/token': 2, 'POST /public/organization/import': 3 });
+  });
+
+  describe('an import whose outcome is unknown is never sent twice (issue #9 item 5)', () => {
+    it.each([502, 504, 503, 500])('HTTP %i: one attempt, bitwarden.server-error saying the next run converges', async (status) => {
+      http.on('POST', TOKEN_PATH, tokenHandler()).on('POST', IMPORT_PATH, { status, body: { object: 'error', message: 'An unhandled server error has occurred.', errors: null } }, { status: 200 });
+      const error = await caught(makeClient().importOrganization(body));
+      expect(http.calls('POST', IMPORT_PATH)).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+      expect(error.code).toBe('bitwarden.server-error');
+      expect(error.message).toContain(`The outcome of the import is unknown: the server answered HTTP ${status}`);
+      expect(error.message).toContain('did not send it again');
+      expect(error.hint).toContain('the next sync reads the organization again and converges');
+      expect(error.details).toMatchObject({ outcomeUnknown: true, status });
+      if (status === 500) expect(error.hint).toMatch(/duplicate emails or externalIds/);
+    });
+
+    it.each(['ETIMEDOUT', 'ECONNRESET', 'EPIPE'])('%s after sending: one attempt, bitwarden.unreachable with the outcome unknown', async (code) => {
+      http.on('POST', TOKEN_PATH, tokenHandler()).on('POST', IMPORT_PATH, { error: networkError(code) }, { status: 200 });
+      const error = await caught(makeClient().importOrganization(body));
+      expect(http.calls('POST', IMPORT_PATH)).toHaveLength(1);
+      expect(error.code).toBe('bitwarden.unreachable');
+      expect(error.message).toContain(`The outcome of the import is unknown: the connection failed (${code}) after the request was sent`);
+      expect(error.details).toMatchObject({ outcomeUnknown: true, systemCode: code });
+    });
+
+    it('a refused connection is retried and, when it never connects, is not called unknown', async () => {
+      http.on('POST', TOKEN_PATH, tokenHandler()).on('POST', IMPORT_PATH, { error: networkError('ECONNREFUSED') });
+      const error = await caught(makeClient({ retry: { maxAttempts: 3 } }).importOrganization(body));
+      expect(http.calls('POST', IMPORT_PATH)).toHaveLength(3);
+      expect(error.code).toBe('bitwarden.unreachable');
+      expect(error.message).not.toContain('unknown');
+    });
   });
 
   it('reports bitwarden.unreachable naming the host and the system code, never the secret', async () => {
@@ -374,7 +402,7 @@ describe('importOrganization', () => {
     const controller = new AbortController();
     http.on('POST', TOKEN_PATH, tokenHandler()).on('POST', IMPORT_PATH, () => {
       controller.abort();
-      return { status: 503 };
+      return { status: 429 };
     });
     const error = await caught(makeClient().importOrganization(body, controller.signal));
     expect(error.code).toBe('cancelled');

@@ -89,17 +89,26 @@ describe('BitwardenClient + NodeHttpClient + fake server', () => {
     expect(bw.requests().map((e) => `${e.route} ${e.status}`)).toEqual(['token 200', 'import 200', 'import 401', 'token 200', 'import 200']);
   });
 
-  it('retries 5xx, resets and 429 (Retry-After) and converges after a partial failure', async () => {
+  it('retries 429 (Retry-After) but never re-sends an import whose outcome is unknown (issue #9 item 5); a later call converges', async () => {
     const { bw, client, clock } = await setup();
     bw.throttle('token', 3);
     bw.resetConnection('import');
     bw.failImportAt('S5');
     bw.fail('import', 503);
-    await client.importOrganization(request([{ email: 'c@example.com', externalId: 'c' }], [{ name: 'G', externalId: 'g', memberExternalIds: ['c'] }]));
+    const body = request([{ email: 'c@example.com', externalId: 'c' }], [{ name: 'G', externalId: 'g', memberExternalIds: ['c'] }]);
+    // A reset after sending, a 503, a 500 after a partial import: each time sent once, outcome unknown.
+    for (const code of ['bitwarden.unreachable', 'bitwarden.server-error', 'bitwarden.server-error']) {
+      const error = await client.importOrganization(body).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code, details: expect.objectContaining({ outcomeUnknown: true }) });
+    }
+    await client.importOrganization(body);
     expect(bw.requests().map((e) => `${e.route} ${e.status}`)).toEqual(['token 429', 'token 200', 'import 0', 'import 503', 'import 500', 'import 200']);
     expect(clock.sleeps[0]).toBe(3000);
     expect(bw.group('g')?.memberIds).toEqual([bw.member('c@example.com')?.id]);
-    expect(client.stats().retries).toBe(4);
+    expect(client.stats().retries).toBe(1);
   });
 
   it('maps a rejected import to bitwarden.rejected with the validation keys', async () => {
