@@ -23,6 +23,7 @@ import { renderTable, secs } from './format.js';
 
 /** The providers, by name. */
 const PLUGINS: Record<string, () => Promise<CloudBenchPlugin>> = {
+  entra: async () => (await import('./cloud/entra.js')).entraBench,
   google: async () => (await import('./cloud/google.js')).googleBench,
 };
 
