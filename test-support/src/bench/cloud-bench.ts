@@ -25,6 +25,7 @@ import { renderTable, secs } from './format.js';
 const PLUGINS: Record<string, () => Promise<CloudBenchPlugin>> = {
   entra: async () => (await import('./cloud/entra.js')).entraBench,
   google: async () => (await import('./cloud/google.js')).googleBench,
+  okta: async () => (await import('./cloud/okta.js')).oktaBench,
 };
 
 const USAGE = `usage: npm run bench:cloud -- --provider <${Object.keys(PLUGINS).join('|')}> [--users N] [--groups N] [--keep]`;

@@ -135,6 +135,8 @@ export class OktaProvider implements DirectoryProvider {
         rateLimitPaceWaits: pacing.paceWaits,
         rateLimitPaceWaitedMs: pacing.paceWaitedMs,
         rateLimited429: pacing.throttled,
+        // Pacing waits plus the transport's waits after 429s: the run's time spent on rate limits.
+        rateLimitWaitedMs: pacing.paceWaitedMs + this.deps.transport.stats().throttledMs,
         users: users?.length ?? 0,
         groups: groups?.length ?? 0,
       },
