@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'tls', 'http', 'https', 'crypto', 'dns', 'worker_threads'];
 
@@ -109,6 +110,30 @@ export default tseslint.config(
     paths: [{ name: 'electron', message: 'node/ is shared with `dirconn ui`: Electron belongs in main/.' }],
     patterns: [{ group: ['../main/*', '../preload/*', '../renderer/*'], message: 'node/ is shared with `dirconn ui`.' }],
   }),
+  {
+    // The renderer is a web page (STYLE.md §7): no Node, no Electron, no Node-side code; it reaches
+    // the Node side only through the bridge typed from src/shared/. Core is allowed for types only
+    // (its values would pull Node-free but needless code into the bundle; the Node side runs them).
+    files: ['apps/desktop/src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...[...nodeBuiltins, 'electron', '@dirconn/storage', '@dirconn/providers', '@dirconn/desktop/server', 'zod'].map((name) => ({ name, message: 'The renderer is a sandboxed web page: reach the Node side through the bridge.' })),
+            { name: '@dirconn/core', allowTypeImports: true, message: 'The renderer may import types from @dirconn/core only.' },
+            { name: '../../shared/api-contract.js', allowTypeImports: true, message: 'Values of api-contract.ts pull zod into the bundle: import its types only.' },
+            { name: '../shared/api-contract.js', allowTypeImports: true, message: 'Values of api-contract.ts pull zod into the bundle: import its types only.' },
+          ],
+          patterns: [{ group: ['node:*', '**/node/*', '**/main/*', '**/preload/*'], message: 'The renderer is a sandboxed web page: reach the Node side through the bridge.' }],
+        },
+      ],
+    },
+  },
   {
     // Spec files may use loose typing for fixtures and assertions.
     files: ['**/*.spec.ts'],

@@ -12,3 +12,5 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
 fi
 echo "==> build (tsc -b, Node $(npx node --version))" >&2
 npx tsc -b tsconfig.check.json
+echo "==> build the UI (vite → apps/desktop/dist/renderer/)" >&2
+npm run --silent build:ui
