@@ -10,11 +10,11 @@ if [ "$(id -u)" = "0" ]; then
   export DEBIAN_FRONTEND=noninteractive
   echo "==> apt-get update" >&2
   apt-get update -qq >/dev/null || echo "apt-get update failed; trying with the cached package lists" >&2
-  for script in test-support/scripts/install-slapd.sh test-support/scripts/install-samba.sh test-support/scripts/install-keyring.sh; do
+  for script in test-support/scripts/install-slapd.sh test-support/scripts/install-samba.sh test-support/scripts/install-keyring.sh test-support/scripts/install-chromium.sh; do
     [ -f "$script" ] && bash "$script"
   done
 else
-  echo "Not root: skipping apt-get installs (slapd, samba, gnome-keyring must already be installed)." >&2
+  echo "Not root: skipping apt-get installs (slapd, samba, gnome-keyring, chromium must already be installed)." >&2
 fi
 
 bash scripts/setup.sh

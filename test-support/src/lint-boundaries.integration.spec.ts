@@ -13,8 +13,8 @@ import { ESLint } from 'eslint';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const probes: string[] = [];
 
-async function lintProbe(project: string, source: string): Promise<string[]> {
-  const file = join(root, project, 'src', `zz-lint-probe-${probes.length}.ts`);
+async function lintProbe(project: string, source: string, folder = 'src'): Promise<string[]> {
+  const file = join(root, project, folder, `zz-lint-probe-${probes.length}.ts`);
   probes.push(file);
   writeFileSync(file, source);
   const eslint = new ESLint({ cwd: root });
@@ -54,5 +54,24 @@ describe('module boundaries', () => {
   it('allowed imports pass', async () => {
     const messages = await lintProbe('libs/providers', "import { DirconnError } from '@dirconn/core';\nexport const probe = DirconnError;\n");
     expect(messages.filter((m) => m.startsWith('@nx/enforce-module-boundaries'))).toEqual([]);
+  });
+
+  it('the renderer is a web page: no Node, Electron, Node-side code or contract values; core types only', async () => {
+    const messages = await lintProbe(
+      'apps/desktop',
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { ipcRenderer } from 'electron';",
+        "import { plan } from '@dirconn/core';",
+        "import { apiInputs } from '../shared/api-contract.js';",
+        "import { dispatch } from '../node/dispatch.js';",
+        'export const probe: unknown[] = [readFileSync, ipcRenderer, plan, apiInputs, dispatch];',
+        '',
+      ].join('\n'),
+      'src/renderer',
+    );
+    expect(messages.filter((m) => m.startsWith('@typescript-eslint/no-restricted-imports'))).toHaveLength(5);
+    const allowed = await lintProbe('apps/desktop', "import type { PlanUser } from '@dirconn/core';\nimport type { ApiInput } from '../shared/api-contract.js';\nexport type Probe = [PlanUser, ApiInput<'status'>];\n", 'src/renderer');
+    expect(allowed.filter((m) => m.includes('restricted'))).toEqual([]);
   });
 });

@@ -106,7 +106,10 @@ function ReportsTable({ reports }: { reports: readonly RunReport[] }) {
                 <span className={`badge badge-${r.outcome}`}>{outcomeLabel(r.outcome)}</span>
                 {r.error !== null && <span className="muted"> {r.error.message.split('\n')[0]}</span>}
               </td>
-              <td>{r.summary === null ? '—' : `${r.summary.invites} invited, ${r.summary.removals} removed, ${r.summary.membershipAdds + r.summary.membershipRemovals} group changes`}</td>
+              <td>
+                {r.summary === null ? '—' : `${r.summary.invites} invited, ${r.summary.removals} removed, ${r.summary.membershipAdds + r.summary.membershipRemovals} group changes`}
+                {r.summary !== null && r.requestsPosted === 0 && r.outcome !== 'unchanged' && <span className="muted"> (planned, nothing sent)</span>}
+              </td>
               <td>{formatDuration(r.durationMs)}</td>
             </tr>
           ))}

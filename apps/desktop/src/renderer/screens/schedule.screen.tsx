@@ -35,7 +35,7 @@ export function ScheduleScreen() {
   const busy = start.running || stop.running;
 
   return (
-    <Screen title="Schedule" intro="Syncs automatically every few minutes while dirconn runs. A run that finds the data in use by another dirconn process skips its turn and tries again at the next one.">
+    <Screen title="Schedule" intro="Syncs automatically while dirconn runs: Start runs one sync now, then one every interval. A run that finds the data in use by another dirconn process skips its turn and tries again at the next one.">
       <Card title={schedule?.enabled === true ? 'Running' : 'Stopped'} id="schedule-state">
         <ErrorAlert error={current.error ?? start.error ?? stop.error} />
         {schedule !== null && (
