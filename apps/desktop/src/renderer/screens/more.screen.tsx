@@ -16,6 +16,7 @@ export function MoreScreen({ loggedIn, onChanged }: { loggedIn: boolean; onChang
   const [about, loadAbout] = useCall(api.about);
   const [logout, runLogout] = useCall(api.logout);
   const [clear, runClear] = useCall(api.clearCache);
+  const [opened, runOpen] = useCall(api.openFolder);
   const [asking, setAsking] = useState<'logout' | 'clear' | null>(null);
   useEffect(() => {
     void loadAbout({});
@@ -72,6 +73,17 @@ export function MoreScreen({ loggedIn, onChanged }: { loggedIn: boolean; onChang
             <dd>{about.value.logFile === null ? 'none (dirconn ui logs to its terminal)' : <code>{about.value.logFile}</code>}</dd>
           </dl>
         )}
+        {about.value?.face === 'desktop' && (
+          <div className="button-row">
+            <button type="button" onClick={() => void runOpen({ folder: 'data' })}>
+              Open data folder
+            </button>
+            <button type="button" onClick={() => void runOpen({ folder: 'logs' })}>
+              Open logs folder
+            </button>
+          </div>
+        )}
+        <ErrorAlert error={opened.error} />
       </Card>
       <ConfirmDialog
         open={asking === 'logout'}
