@@ -53,6 +53,10 @@ const RULES: Record<SafetyRule, string> = {
   'duplicate-external-id': 'Duplicate external ids',
   'incomplete-read': 'Incomplete directory read',
   'overwrite-with-batches': 'Overwrite with batches',
+  'max-membership-removals': 'Group membership removal limit',
+  'empty-groups': 'Groups emptied',
+  'unresolved-members': 'Unresolved group members',
+  'source-changed': 'Directory source changed',
 };
 
 /** A safety rule's name in words (the raw rule for one this build does not know). */

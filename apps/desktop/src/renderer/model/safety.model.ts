@@ -2,8 +2,10 @@
  * A safety stop as the Sync screen shows it: the failed checks and the people who would be removed
  * (the `details` of core's `sync.safety-stop` error), and the one-run override that allows exactly
  * this run (the checks' structured suggestions, combined: the largest known removal count wins).
+ * Suggestions the desktop API cannot carry yet are listed in their command-line wording instead.
  */
-import type { PlannedChange, SafetyCheck, SafetyOverride } from '@dirconn/core';
+import type { PlannedChange, SafetyCheck } from '@dirconn/core';
+import type { ApiInput } from '../../shared/api-contract.js';
 
 /** The parts of a `sync.safety-stop` error the screen uses. */
 export interface SafetyStop {
@@ -21,32 +23,42 @@ export function readSafetyStop(details: unknown): SafetyStop | null {
   return { checks: checks as SafetyCheck[], removals: removals as PlannedChange[] };
 }
 
-/** The overrides that let this run pass, as `syncNow` takes them. */
-export interface RunOverrides {
-  allowRemovals?: number;
-  allowEmpty?: boolean;
+/** The overrides `syncNow` takes (the contract's type). */
+export type RunOverrides = NonNullable<ApiInput<'syncNow'>['overrides']>;
+
+/** What the screen can offer for a stop. */
+export interface OverrideSuggestion {
+  overrides: RunOverrides;
+  /** A check asks for removals without knowing how many: the admin chooses the number. */
+  needsCount: boolean;
+  /** Every failed check can be allowed from this screen. */
+  canOverride: boolean;
+  /** Suggestions only the command line can give for now (`--allow-source-change`…). */
+  commandLineOnly: string[];
 }
 
 /**
  * The override for the stop: `allowRemovals` at the largest count the checks know (at least the
  * number of removals listed, so every listed person is covered), `allowEmpty` when a check asks for
- * it. `needsCount` is true when a check asks for removals without knowing how many.
+ * it; anything else (an unlimited or membership allowance, a source change) in CLI words.
  */
-export function suggestedOverrides(stop: SafetyStop): { overrides: RunOverrides; needsCount: boolean; canOverride: boolean } {
-  const allows: SafetyOverride[] = stop.checks.flatMap((c) => (c.passed || c.allow === undefined ? [] : [c.allow]));
+export function suggestedOverrides(stop: SafetyStop): OverrideSuggestion {
+  const failed = stop.checks.filter((c) => !c.passed);
   const overrides: RunOverrides = {};
+  const commandLineOnly: string[] = [];
   let needsCount = false;
-  for (const allow of allows) {
+  for (const check of failed) {
+    const allow = check.allow;
+    if (allow === undefined) continue;
     if (allow.option === 'allowEmpty') {
       overrides.allowEmpty = true;
-    } else if (allow.atLeast === null) {
-      needsCount = true;
-      overrides.allowRemovals = Math.max(overrides.allowRemovals ?? 0, stop.removals.length);
+    } else if (allow.option === 'allowRemovals' && allow.atLeast !== 'all') {
+      if (allow.atLeast === null) needsCount = true;
+      overrides.allowRemovals = Math.max(overrides.allowRemovals ?? 0, allow.atLeast ?? 0, stop.removals.length);
     } else {
-      overrides.allowRemovals = Math.max(overrides.allowRemovals ?? 0, allow.atLeast, stop.removals.length);
+      commandLineOnly.push(check.override ?? allow.option);
     }
   }
-  const failed = stop.checks.filter((c) => !c.passed);
-  const canOverride = allows.length > 0 && failed.every((c) => c.allow !== undefined);
-  return { overrides, needsCount, canOverride };
+  const canOverride = failed.length > 0 && failed.every((c) => c.allow !== undefined) && commandLineOnly.length === 0;
+  return { overrides, needsCount, canOverride, commandLineOnly };
 }

@@ -121,6 +121,10 @@ function SafetyStopPanel({ stop, message, running, onAllow }: { stop: SafetyStop
             </p>
           </ConfirmDialog>
         </>
+      ) : suggestion.commandLineOnly.length > 0 ? (
+        <p>
+          This stop can be allowed once from the command line only: <code>dirconn sync {suggestion.commandLineOnly.join(' ')}</code> (after reviewing <code>dirconn plan</code>).
+        </p>
       ) : (
         <p>These checks cannot be overridden: fix the directory or the organization, then sync again.</p>
       )}

@@ -21,7 +21,7 @@ export const SYNC_GROUPS: readonly SettingGroup[] = [
     id: 'safety',
     title: 'Removals and safety limits',
     explanation: 'When people are removed from the organization. A run that would remove more than the limits allow stops before anything is sent; you can review it and allow it once.',
-    keys: ['sync.removeVanished', 'sync.removeDisabled', 'sync.maxRemovals', 'sync.maxRemovalPercent', 'sync.overwriteExisting'],
+    keys: ['sync.removeVanished', 'sync.removeDisabled', 'sync.maxRemovals', 'sync.maxRemovalPercent', 'sync.maxMembershipRemovals', 'sync.maxMembershipRemovalPercent', 'sync.overwriteExisting'],
   },
   {
     id: 'attributes',
