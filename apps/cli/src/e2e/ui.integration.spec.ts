@@ -41,7 +41,8 @@ describe('dirconn ui e2e: the screens in chromium', () => {
 
   it('opens with the one-time link on the Sign in screen; the link works only once', async () => {
     await page.goto(ui.loginUrl);
-    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    // The screen appears once the app has asked for the status (not at once on load).
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     const second = await browser.context.request.get(ui.loginUrl, { maxRedirects: 0 });
     expect(second.status()).toBe(401);
   });
@@ -92,7 +93,7 @@ describe('dirconn ui e2e: the screens in chromium', () => {
     expect(await byId(page, 'ldap.password').getAttribute('type')).toBe('password');
     await byId(page, 'ldap.ad').uncheck();
     await byId(page, 'ldap.rootPath').fill(directoryA.baseDn);
-    await expect(page.getByText('Unsaved changes', { exact: true }).isVisible()).resolves.toBe(true);
+    await page.getByText('Unsaved changes', { exact: true }).waitFor();
 
     await openScreen(page, 'Test', 'Directory').catch(() => undefined);
     const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
@@ -213,6 +214,7 @@ describe('dirconn ui e2e: the screens in chromium', () => {
   it('schedules every 5 minutes or more, shows the next run, and stops', async () => {
     await openScreen(page, 'Schedule');
     const minutes = page.getByLabel('Minutes between runs');
+    await page.getByText('At least 5 minutes.').waitFor();
     await minutes.fill('3');
     expect(await button(page, 'Start schedule').isDisabled()).toBe(true);
     await minutes.fill('5');

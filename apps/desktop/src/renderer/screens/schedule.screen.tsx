@@ -20,7 +20,8 @@ export function ScheduleScreen() {
   const [minutes, setMinutes] = useState('');
   // The smallest interval is the server's rule (the `sync.interval` setting's minimum); the renderer
   // does not import the contract's zod schemas, which would put zod in the bundle.
-  const minimum = settings.value?.settings.find((s) => s.key === 'sync.interval')?.min ?? 1;
+  // Until it is known, nothing can be started.
+  const minimum = settings.value?.settings.find((s) => s.key === 'sync.interval')?.min ?? null;
   const schedule: ScheduleStatus | null = stop.value ?? start.value ?? current.value;
 
   useEffect(() => {
@@ -31,7 +32,7 @@ export function ScheduleScreen() {
   }, [load, loadSettings]);
 
   const interval = Number(minutes);
-  const valid = Number.isInteger(interval) && interval >= minimum;
+  const valid = minimum !== null && Number.isInteger(interval) && interval >= minimum;
   const busy = start.running || stop.running;
 
   return (
@@ -68,9 +69,9 @@ export function ScheduleScreen() {
         >
           <div className="field inline">
             <label htmlFor="schedule-minutes">Minutes between runs</label>
-            <input id="schedule-minutes" type="number" min={minimum} step={1} value={minutes} aria-describedby="schedule-minutes-help" aria-invalid={!valid && minutes !== '' ? true : undefined} onChange={(e) => setMinutes(e.target.value)} />
+            <input id="schedule-minutes" type="number" min={minimum ?? undefined} step={1} value={minutes} aria-describedby="schedule-minutes-help" aria-invalid={minimum !== null && !valid && minutes !== '' ? true : undefined} onChange={(e) => setMinutes(e.target.value)} />
             <p id="schedule-minutes-help" className="help">
-              At least {minimum} minutes.{!valid && minutes !== '' ? ` ${minutes} is not a whole number of at least ${minimum}.` : ''}
+              {minimum === null ? 'Loading the smallest interval…' : `At least ${minimum} minutes.${!valid && minutes !== '' ? ` ${minutes} is not a whole number of at least ${minimum}.` : ''}`}
             </p>
           </div>
           <div className="button-row">
