@@ -15,6 +15,12 @@ export interface DirectoryUser {
   disabled: boolean;
   /** Deleted in the directory (AD tombstone, Okta DEPROVISIONED…). */
   deleted: boolean;
+  /**
+   * A deleted entry the source could not place inside the configured user scope (an AD tombstone
+   * whose last parent is outside `sync.userPath`: AD lists every deleted object of the domain). Core
+   * sends it only when it was synced before (issue #9 item 4: Vaultwarden revokes by email).
+   */
+  outsideUserScope?: boolean;
   /** Human label for output (cn/displayName); never used for matching. */
   displayName?: string;
   /** Lower-cased login name used to resolve `memberUid`-style membership (LDAP `uid`). */

@@ -33,11 +33,12 @@ export function diffDirectoryOnly(context: DiffContext): DiffResult {
     changes.push(change);
     removals.push(change);
   };
-  // Deleted entries that could match a member: previously synced ones, or all of them when nothing
-  // is known about earlier syncs (conservative: the organization may hold them).
+  // Every deleted entry sent could match a member: the official server removes by externalId, but
+  // Vaultwarden revokes by EMAIL, so even an entry dirconn never synced can revoke a member with
+  // the same email (issue #9 item 4). Without the organization, each one counts.
   for (const user of users) {
     if (!user.deleted || activeIds.has(user.externalId)) continue;
-    if (previousUsers === null || previousByExternalId.has(user.externalId)) remove(user.externalId, user.email, removalReason(user));
+    remove(user.externalId, user.email, removalReason(user));
   }
   let removalsUnknown = false;
   if (overwriteExisting) {

@@ -3,7 +3,7 @@
  * the warning for deleted entries dropped by de-duplication, and the `PlanUser` of each entry.
  */
 import type { SyncConfig } from '../config/config.js';
-import type { DirectorySnapshot, ReadWarning } from '../model/directory.js';
+import type { DirectorySnapshot, DirectoryUser, ReadWarning } from '../model/directory.js';
 import type { SyncState } from '../model/state.js';
 import type { DroppedTombstone } from './dedupe.js';
 import { describeUser, emailProblem, formatList, normalizeEmail, type NormalizedUser } from './normalize.js';
@@ -66,4 +66,26 @@ export function toPlanUser(user: NormalizedUser, isVanished: boolean, removeDisa
   else if (user.deleted) planUser.deletedReason = 'directory';
   else if (deleted) planUser.deletedReason = 'disabled';
   return planUser;
+}
+
+/**
+ * Deleted entries the source placed outside the user scope (AD lists every tombstone of the domain)
+ * are sent only when dirconn synced them before (issue #9 item 4): Vaultwarden revokes by email, so
+ * an unrelated tombstone could revoke a member. The ones dropped are counted in a warning.
+ */
+export function scopeTombstones(users: readonly DirectoryUser[], previous: SyncState, warnings: ReadWarning[]): DirectoryUser[] {
+  const synced = new Set((previous.syncedUsers ?? []).map((u) => u.externalId));
+  let dropped = 0;
+  const kept = users.filter((user) => {
+    if (user.outsideUserScope !== true || !user.deleted || synced.has(user.externalId)) return true;
+    dropped += 1;
+    return false;
+  });
+  if (dropped > 0) {
+    warnings.push({
+      code: 'tombstone-outside-user-scope',
+      message: `${dropped} deleted directory entr${dropped === 1 ? 'y lies' : 'ies lie'} outside the user path and ${dropped === 1 ? 'was' : 'were'} never synced by dirconn, so ${dropped === 1 ? 'it is' : 'they are'} not sent.`,
+    });
+  }
+  return dropped > 0 ? kept : (users as DirectoryUser[]);
 }

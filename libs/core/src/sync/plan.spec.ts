@@ -502,8 +502,9 @@ describe('plan: directory-only diff', () => {
     expect(kinds(result, 'invite').map((c) => c.externalId)).toEqual(['n']);
     expect(kinds(result, 'email-change').map((c) => c.externalId)).toEqual(['b']);
     expect(kinds(result, 'external-id-change').map((c) => c.externalId)).toEqual(['c']);
-    // "gone" was synced; "tomb" never was. old-c vanished but shares c's email: not sent.
-    expect(kinds(result, 'remove').map((c) => c.externalId)).toEqual(['gone']);
+    // "gone" was synced; "tomb" never was but counts too (Vaultwarden revokes by email, issue #9
+    // item 4). old-c vanished but shares c's email: not sent.
+    expect(kinds(result, 'remove').map((c) => c.externalId)).toEqual(['gone', 'tomb']);
     expect(kinds(result, 'group-create').map((c) => c.externalId)).toEqual(['H']);
     expect(result.summary).toMatchObject({ unchangedMembers: 1, unchangedGroups: 1 });
   });
@@ -598,4 +599,30 @@ describe('plan: scale', () => {
     expect(result.nextState.syncedUsers).toHaveLength(98_000);
     // A correctness check at scale, not a timing test (benches measure speed): allow a loaded machine.
   }, 60_000);
+});
+
+describe('plan: the directory-only view counts every deleted entry it sends (issue #9 item 4)', () => {
+  const previous = syncState({ syncedUsers: synced('a', 'old') });
+
+  it('counts a tombstone never synced by dirconn: Vaultwarden revokes by email', async () => {
+    const users = [user({ name: 'a' }), user({ name: 'stranger', deleted: true })];
+    const result = await plan(planInput({ snapshot: snapshot({ users, groups: null }), previous }));
+    expect(result.orgView).toBe('directory-only');
+    expect(kinds(result, 'remove').map((c) => c.email)).toEqual(['stranger@example.com', 'old@example.com']);
+    expect(result.summary.removals).toBe(2);
+  });
+
+  it('sends a tombstone outside the user path only when it was synced before', async () => {
+    const users = [
+      user({ name: 'a' }),
+      user({ name: 'outside', deleted: true, outsideUserScope: true }),
+      user({ name: 'old', deleted: true, outsideUserScope: true }),
+      user({ name: 'inside', deleted: true }),
+    ];
+    const result = await plan(planInput({ snapshot: snapshot({ users, groups: null }), previous }));
+    const sent = result.requests.flatMap((r) => r.members).filter((m) => m.deleted).map((m) => m.externalId);
+    expect(sent.sort()).toEqual(['inside', 'old']);
+    expect(kinds(result, 'remove').map((c) => c.externalId).sort()).toEqual(['inside', 'old']);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'tombstone-outside-user-scope', message: expect.stringMatching(/^1 deleted directory entry lies outside the user path/) }));
+  });
 });

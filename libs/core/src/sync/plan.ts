@@ -30,7 +30,7 @@ import { computeSyncHashes, matchesLastSyncHash } from './hash.js';
 import { buildNextState } from './next-state.js';
 import { checkGroups, normalizeUsers, type NormalizedUser } from './normalize.js';
 import type { DiffContext } from './org-diff.types.js';
-import { findVanished, reportTombstones, toPlanUser } from './plan-users.js';
+import { findVanished, reportTombstones, scopeTombstones, toPlanUser } from './plan-users.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanSummary, PlanUser, SyncPlan } from './plan.types.js';
 import { buildImportRequests, IMPORT_BATCH_SIZE, serializeImportRequests } from './request-builder.js';
 import { safetyChecks } from './safety-checks.js';
@@ -56,8 +56,9 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
   const groupsRead = snapshot.groups !== null;
   const warnings: ReadWarning[] = [...snapshot.warnings];
 
-  // 1. Normalise (emails, unsupported users named, deleted users never dropped silently).
-  const normalized = normalizeUsers(snapshot.users ?? [], { previousUsers: previous.syncedUsers, removeDisabled: sync.removeDisabled });
+  // 1. Normalise (emails, unsupported users named, deleted users never dropped silently); deleted
+  //    entries outside the user scope only when synced before.
+  const normalized = normalizeUsers(scopeTombstones(snapshot.users ?? [], previous, warnings), { previousUsers: previous.syncedUsers, removeDisabled: sync.removeDisabled });
   warnings.push(...normalized.warnings);
   const groupCheck = checkGroups(snapshot.groups ?? []);
   warnings.push(...groupCheck.warnings);

@@ -8,13 +8,14 @@ import { DirconnError } from '@dirconn/core';
 import type { DirectoryUser, ReadWarning } from '@dirconn/core';
 import type { LdapConfig } from './ldap.config.js';
 import { GUID_BINARY } from './ldap.ad-values.js';
-import { attributeList, lowerAttributes } from './ldap.attributes.js';
+import { attributeList, lowerAttributes, stringValues } from './ldap.attributes.js';
+import { isUnder, normalizeDn } from './ldap.dn.js';
 import type { DeltaSpec } from './ldap.cursor.js';
 import { deltaFilter } from './ldap.cursor.js';
 import { mapUserEntry } from './ldap.mapping.js';
 import type { ReadPlan } from './ldap.read-plan.js';
 import type { ProgressReporter } from './ldap.search.js';
-import { deletedObjectsBase, escapeFilterValue } from './ldap.search-scope.js';
+import { deletedObjectsBase, escapeFilterValue, rootBase } from './ldap.search-scope.js';
 import type { LdapSession } from './ldap.session.js';
 
 /** OID of AD's "show deleted objects" control (LDAP_SERVER_SHOW_DELETED_OID). */
@@ -31,6 +32,17 @@ export interface DeletedUsersRead {
   previouslyVisible: boolean | undefined;
   progress: ProgressReporter;
   warnings: ReadWarning[];
+}
+
+/**
+ * Whether a tombstone was inside the user search base before it was deleted (its `lastKnownParent`).
+ * With no `sync.userPath` the user base is the whole domain: every tombstone is inside. Without a
+ * last parent, it cannot be placed: outside (issue #9 item 4).
+ */
+export function tombstoneInsideUserBase(lastKnownParent: string | undefined, userBase: string, rootPath: string | null | undefined): boolean {
+  if (normalizeDn(userBase) === normalizeDn(rootBase(rootPath).root)) return true;
+  if (lastKnownParent === undefined || lastKnownParent.trim() === '') return false;
+  return isUnder(lastKnownParent, userBase);
 }
 
 /**
@@ -82,7 +94,7 @@ export async function readDeletedUsers(read: DeletedUsersRead): Promise<{ users:
         base: { dn: base, key },
         scope: 'sub',
         filter,
-        attributes: attributeList(plan.sync.userEmailAttribute, 'objectGUID', 'userAccountControl', 'cn', 'displayName', plan.sync.useEmailPrefixSuffix && plan.sync.emailPrefixAttribute),
+        attributes: attributeList(plan.sync.userEmailAttribute, 'objectGUID', 'userAccountControl', 'cn', 'displayName', 'lastKnownParent', plan.sync.useEmailPrefixSuffix && plan.sync.emailPrefixAttribute),
         binaryAttributes: GUID_BINARY,
         controls: [showDeleted],
         pageSize: plan.pageSize,
@@ -92,7 +104,9 @@ export async function readDeletedUsers(read: DeletedUsersRead): Promise<{ users:
           if (!entry.dn) continue;
           const attrs = lowerAttributes(entry);
           if (!attrs.has('objectguid')) continue;
-          users.push(mapUserEntry(entry, attrs, plan.userSettings, true));
+          const user = mapUserEntry(entry, attrs, plan.userSettings, true);
+          if (!tombstoneInsideUserBase(stringValues(attrs.get('lastknownparent'))[0], plan.userBase, config.rootPath)) user.outsideUserScope = true;
+          users.push(user);
         }
         progress('deleted users', users.length);
       },

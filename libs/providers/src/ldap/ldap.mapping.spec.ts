@@ -4,6 +4,7 @@ import { normalizeAdSync } from './ldap.ad-sync.js';
 import { guidToBytes, guidToString, isDisabledByUac } from './ldap.ad-values.js';
 import type { LdapEntry } from './ldap.attributes.js';
 import { lowerAttributes } from './ldap.attributes.js';
+import { tombstoneInsideUserBase } from './ldap.deleted-objects.js';
 import { isDnLike, isUnder, normalizeDn } from './ldap.dn.js';
 import { externalIdOf } from './ldap.external-id.js';
 import type { UserMappingSettings } from './ldap.mapping.js';
@@ -292,5 +293,17 @@ describe('groups and members (reference §6.1.5, DN quirk fixed)', () => {
     }
     expect(members).toBe(200_000);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('tombstoneInsideUserBase (issue #9 item 4)', () => {
+  it('places an AD tombstone by its last parent inside sync.userPath; the whole domain takes every one', () => {
+    const root = 'DC=corp,DC=example';
+    expect(tombstoneInsideUserBase('OU=Staff,DC=corp,DC=example', 'ou=staff,dc=corp,dc=example', root)).toBe(true);
+    expect(tombstoneInsideUserBase('OU=Team,OU=Staff,DC=corp,DC=example', 'OU=Staff,DC=corp,DC=example', root)).toBe(true);
+    expect(tombstoneInsideUserBase('OU=Contractors,DC=corp,DC=example', 'OU=Staff,DC=corp,DC=example', root)).toBe(false);
+    expect(tombstoneInsideUserBase(undefined, 'OU=Staff,DC=corp,DC=example', root)).toBe(false);
+    expect(tombstoneInsideUserBase(undefined, 'DC=corp,DC=example', root)).toBe(true);
+    expect(tombstoneInsideUserBase('OU=Contractors,DC=corp,DC=example', 'dc=corp, dc=example', root)).toBe(true);
   });
 });
