@@ -250,6 +250,30 @@ describe('desktop handlers', () => {
     expect(deps.bitwarden.imports()).toHaveLength(2);
   });
 
+  it('a group-membership stop is allowed once with allowMembershipRemovals, and the overrides reach the planner', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `user${i}`);
+    const read = (eng: string[]) => snapshot({ users: names.map((name) => user({ name })), groups: [group({ name: 'Eng', users: eng }), group({ name: 'Ops', users: names.slice(0, 5) })] });
+    const deps = syncTestDeps(read(names));
+    const h = harness({ deps });
+    await expect(h.call('syncNow')).resolves.toMatchObject({ ok: true, value: { outcome: 'synced' } });
+    deps.bitwarden.org = {
+      members: names.map((name) => orgMember({ name })),
+      groups: [orgGroup({ name: 'Eng', memberIds: names.map((n) => `member-${n}`) }), orgGroup({ name: 'Ops', memberIds: names.slice(0, 5).map((n) => `member-${n}`) })],
+    };
+    deps.provider.setResult(read([]));
+
+    const stopped = await h.call('syncNow');
+    expect(stopped).toMatchObject({ ok: false, error: { code: 'sync.safety-stop' } });
+    const details = (!stopped.ok && stopped.error.details) as { checks: { passed: boolean; allow?: { option: string; atLeast?: number } }[] };
+    expect(details.checks.filter((c) => !c.passed).map((c) => c.allow)).toContainEqual({ option: 'allowMembershipRemovals', atLeast: 40 });
+    expect(deps.bitwarden.imports()).toHaveLength(1);
+
+    await expect(h.call('syncNow', { overrides: { allowMembershipRemovals: 39 } })).resolves.toMatchObject({ ok: false, error: { code: 'sync.safety-stop' } });
+    await expect(h.call('plan', { overrides: { allowMembershipRemovals: 40 } })).resolves.toMatchObject({ ok: true, value: { safety: { ok: true } } });
+    await expect(h.call('syncNow', { overrides: { allowMembershipRemovals: 40 } })).resolves.toMatchObject({ ok: true, value: { outcome: 'synced' } });
+    expect(deps.bitwarden.imports()).toHaveLength(2);
+  });
+
   it('openFolder opens the data folder in the desktop app and is unavailable in the browser', async () => {
     const opened: string[] = [];
     const desktop = harness({ openPath: async (folder) => void opened.push(folder) });

@@ -1,10 +1,11 @@
 /**
  * Handlers for reading and syncing: test (directory side), plan (what changes in the organization,
  * with the safety verdicts), explain, sync now (a safety stop crosses as `sync.safety-stop` with
- * the checks and removals in its details; `allowRemovals` allows it once), cancel, activity, and the
+ * the checks and removals in its details; the overrides allow it once), cancel, activity, and the
  * schedule. Each long operation holds the store lock for its own run, like the CLI's commands.
  */
 import { runExplain, runPlan, runSync, runTest, type PlanOverrides, type RunOutcome } from '@dirconn/core';
+import type { ApiInput } from '../shared/api-contract.js';
 import type { ApiHandlers } from './dispatch.js';
 import type { HandlerEnv } from './handler-env.js';
 import type { OperationControl } from './operations.js';
@@ -13,11 +14,13 @@ import { planView, testView } from './views.js';
 type RunMethods = 'test' | 'plan' | 'explain' | 'syncNow' | 'cancel' | 'activity' | 'scheduleGet' | 'scheduleStart' | 'scheduleStop';
 
 /** The contract's overrides as the planner takes them (absent fields stay absent). */
-function planOverrides(overrides: { allowRemovals?: number | undefined; allowEmpty?: boolean | undefined }): PlanOverrides {
-  return {
-    ...(overrides.allowRemovals !== undefined ? { allowRemovals: overrides.allowRemovals } : {}),
-    ...(overrides.allowEmpty !== undefined ? { allowEmpty: overrides.allowEmpty } : {}),
-  };
+function planOverrides(overrides: NonNullable<ApiInput<'syncNow'>['overrides']>): PlanOverrides {
+  const out: PlanOverrides = {};
+  if (overrides.allowRemovals !== undefined) out.allowRemovals = overrides.allowRemovals;
+  if (overrides.allowEmpty !== undefined) out.allowEmpty = overrides.allowEmpty;
+  if (overrides.allowMembershipRemovals !== undefined) out.allowMembershipRemovals = overrides.allowMembershipRemovals;
+  if (overrides.allowSourceChange !== undefined) out.allowSourceChange = overrides.allowSourceChange;
+  return out;
 }
 
 /** One sync with the store locked for its run; used by "Sync now", the tray and the scheduler. */

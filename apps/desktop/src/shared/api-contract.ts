@@ -49,10 +49,16 @@ export const serverChoiceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('custom'), apiUrl: url, identityUrl: url }),
 ]);
 
-/** One-run overrides of the safety checks (the CLI's `--allow-removals N` and `--allow-empty`). */
+/**
+ * One-run overrides of the safety checks, the CLI's `--allow-removals N|all`, `--allow-empty`,
+ * `--allow-membership-removals N` and `--allow-source-change` (core's SyncOverrides, minus the
+ * internal `ignoreHash`).
+ */
 export const overridesSchema = z.strictObject({
-  allowRemovals: z.number().int().min(0).max(10_000_000).optional(),
+  allowRemovals: z.union([z.number().int().min(0).max(10_000_000), z.literal('all')]).optional(),
   allowEmpty: z.boolean().optional(),
+  allowMembershipRemovals: z.number().int().min(0).max(100_000_000).optional(),
+  allowSourceChange: z.boolean().optional(),
 });
 
 /** A setting value as a form sends it; parsed and checked by the setting's own validator. */

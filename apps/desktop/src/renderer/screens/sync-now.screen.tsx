@@ -14,7 +14,7 @@ import { SafetyChecks } from '../components/plan-parts.js';
 import { describeProgress, ProgressNote } from '../components/progress-note.js';
 import { Screen } from '../components/screen.js';
 import { outcomeLabel, plural } from '../model/format.js';
-import { readSafetyStop, suggestedOverrides, type RunOverrides, type SafetyStop } from '../model/safety.model.js';
+import { describeOverrides, readSafetyStop, suggestedOverrides, type RunOverrides, type SafetyStop } from '../model/safety.model.js';
 
 /** The Sync screen. */
 export function SyncNowScreen({ onSynced }: { onSynced: () => void }) {
@@ -70,10 +70,13 @@ function SyncResultView({ result }: { result: SyncNowResult }) {
 /** The stop: what failed, who would be removed, and the confirm-to-allow for one run. */
 function SafetyStopPanel({ stop, message, running, onAllow }: { stop: SafetyStop; message: string; running: boolean; onAllow: (overrides: RunOverrides) => void }) {
   const suggestion = suggestedOverrides(stop);
-  const [count, setCount] = useState(String(suggestion.overrides.allowRemovals ?? stop.removals.length));
+  const suggested = suggestion.overrides;
+  const [count, setCount] = useState(String(typeof suggested.allowRemovals === 'number' ? suggested.allowRemovals : stop.removals.length));
+  const [memberships, setMemberships] = useState(String(suggested.allowMembershipRemovals ?? 0));
   const [confirming, setConfirming] = useState(false);
-  const overrides: RunOverrides = { ...suggestion.overrides };
-  if (overrides.allowRemovals !== undefined) overrides.allowRemovals = Math.max(0, Math.floor(Number(count)) || 0);
+  const overrides: RunOverrides = { ...suggested };
+  if (typeof overrides.allowRemovals === 'number') overrides.allowRemovals = wholeNumber(count);
+  if (overrides.allowMembershipRemovals !== undefined) overrides.allowMembershipRemovals = wholeNumber(memberships);
   return (
     <section className="card card-danger" aria-labelledby="stop-title" role="alert">
       <h2 id="stop-title">Safety stop: nothing was sent</h2>
@@ -93,12 +96,20 @@ function SafetyStopPanel({ stop, message, running, onAllow }: { stop: SafetyStop
       )}
       {suggestion.canOverride ? (
         <>
-          {overrides.allowRemovals !== undefined && (
+          {typeof overrides.allowRemovals === 'number' && (
             <div className="field inline">
               <label htmlFor="allow-removals">Allow up to this many removals, for this run only</label>
               <input id="allow-removals" type="number" min={0} step={1} value={count} onChange={(e) => setCount(e.target.value)} />
             </div>
           )}
+          {overrides.allowRemovals === 'all' && <p>dirconn cannot count the removals this sync may make (organization members it does not know): allowing it once allows any number.</p>}
+          {overrides.allowMembershipRemovals !== undefined && (
+            <div className="field inline">
+              <label htmlFor="allow-membership-removals">Allow up to this many group-membership removals, for this run only</label>
+              <input id="allow-membership-removals" type="number" min={0} step={1} value={memberships} onChange={(e) => setMemberships(e.target.value)} />
+            </div>
+          )}
+          {overrides.allowSourceChange === true && <p>The directory source changed since the last sync: allowing it once compares the new source with the people synced from the old one.</p>}
           <div className="button-row">
             <button type="button" className="danger" disabled={running} onClick={() => setConfirming(true)}>
               Review and allow once…
@@ -107,7 +118,7 @@ function SafetyStopPanel({ stop, message, running, onAllow }: { stop: SafetyStop
           <ConfirmDialog
             open={confirming}
             title="Allow this sync once?"
-            confirmLabel={overrides.allowRemovals !== undefined ? `Sync and allow ${plural(overrides.allowRemovals, 'removal')}` : 'Sync and allow an empty read'}
+            confirmLabel={`Sync and allow ${describeOverrides(overrides)}`}
             danger
             onCancel={() => setConfirming(false)}
             onConfirm={() => {
@@ -115,19 +126,17 @@ function SafetyStopPanel({ stop, message, running, onAllow }: { stop: SafetyStop
               onAllow(overrides);
             }}
           >
-            <p>
-              The sync runs again and {overrides.allowRemovals !== undefined ? `may remove up to ${plural(overrides.allowRemovals, 'member')} from the organization` : 'may send an empty directory'}
-              {overrides.allowEmpty === true && overrides.allowRemovals !== undefined ? ', even though the directory read is empty' : ''}. The saved limits stay as they are.
-            </p>
+            <p>The sync runs again and allows {describeOverrides(overrides)} for this run only. The saved limits stay as they are.</p>
           </ConfirmDialog>
         </>
-      ) : suggestion.commandLineOnly.length > 0 ? (
-        <p>
-          This stop can be allowed once from the command line only: <code>dirconn sync {suggestion.commandLineOnly.join(' ')}</code> (after reviewing <code>dirconn plan</code>).
-        </p>
       ) : (
         <p>These checks cannot be overridden: fix the directory or the organization, then sync again.</p>
       )}
     </section>
   );
+}
+
+/** A whole, non-negative number from a number field (anything else counts as 0). */
+function wholeNumber(text: string): number {
+  return Math.max(0, Math.floor(Number(text)) || 0);
 }
