@@ -1,6 +1,7 @@
 /**
  * Runs the CLI: builds the program, parses asynchronously, maps every failure to a documented exit
- * code (never exit 0 on failure) and turns Ctrl-C into a clean cancellation.
+ * code (never exit 0 on failure) and turns Ctrl-C and SIGTERM (systemd, docker stop) into a clean
+ * cancellation: the running command stops at its next safe point and releases the store lock.
  */
 import { CommanderError } from 'commander';
 import { DirconnError } from '@dirconn/core';
@@ -19,7 +20,10 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
   };
   const { program, context } = buildProgram(cliIO);
   const onSigint = () => context.abort.abort();
-  if (!io) process.once('SIGINT', onSigint);
+  if (!io) {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+  }
   try {
     await program.parseAsync(argv);
     return EXIT.ok;
@@ -40,7 +44,10 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
     if (DirconnError.is(error)) return exitCodeFor(error.code);
     return EXIT.failure;
   } finally {
-    if (!io) process.removeListener('SIGINT', onSigint);
+    if (!io) {
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGTERM', onSigint);
+    }
   }
 }
 

@@ -63,7 +63,7 @@ Examples:
       try {
         // The one-time URL is printed once by design (it is how the admin signs in); it is never logged.
         ctx.output().result({ url: serving.server.loginUrl, origin: serving.server.origin }, (r) => `Open this link in a browser (it works once):\n  ${r.url}`);
-        ctx.output().info('Serving until Ctrl-C.');
+        ctx.output().info('Serving until Ctrl-C (or SIGTERM).');
         await new Promise<void>((resolve) => {
           if (ctx.abort.signal.aborted) resolve();
           else ctx.abort.signal.addEventListener('abort', () => resolve(), { once: true });

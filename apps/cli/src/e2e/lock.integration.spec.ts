@@ -120,4 +120,22 @@ describe('dirconn e2e: one process at a time', () => {
       await restore();
     }
   }, 60_000);
+
+  it('SIGTERM (systemd stop, docker stop) cancels a running sync cleanly: exit 130, nothing posted, the lock released at once', async () => {
+    const { cli, fake } = world;
+    const imports = importCount(fake);
+    const membersReads = fake.requests({ route: 'members' }).length;
+    fake.delay('members', 8000, { times: 1 });
+    const running = cli.spawn(['sync', '--force']);
+    await waitUntil('the sync reads the organization', () => fake.requests({ route: 'members' }).length > membersReads);
+    running.kill('SIGTERM');
+    const stopped = await running.exited;
+    expect(stopped.signal).toBeNull();
+    expect(stopped.code).toBe(130);
+    expect(stopped.durationMs).toBeLessThan(8000);
+    expect(importCount(fake)).toBe(imports);
+    // No stale lock to wait out: the next run takes the store straight away.
+    const next = await cli.run(['plan']);
+    expect(next.code).not.toBe(7);
+  }, 60_000);
 });

@@ -29,7 +29,8 @@ export interface RunningUi {
   process: CliProcess;
   loginUrl: string;
   origin: string;
-  stop(): Promise<void>;
+  /** Sends SIGTERM (what systemd and docker send) and resolves with the exit code (null if killed by the signal). */
+  stop(): Promise<number | null>;
 }
 
 /** Starts `dirconn ui` on a free loopback port and waits for the URL it prints. */
@@ -48,7 +49,8 @@ export async function startUi(cli: Cli, timeoutMs = 30_000): Promise<RunningUi> 
     origin: match[1] ?? '',
     stop: async () => {
       child.kill('SIGTERM');
-      await child.exited.catch(() => undefined);
+      const result = await child.exited.catch(() => null);
+      return result?.code ?? null;
     },
   };
 }

@@ -285,4 +285,10 @@ describe('dirconn ui e2e: the screens in chromium', () => {
   it('saw no console error, CSP violation or uncaught error in the page', () => {
     expect(browser.problems).toEqual([]);
   });
+
+  it('stops cleanly on SIGTERM (systemd, docker): exit 0, and the sign-in link is gone', async () => {
+    const code = await ui.stop();
+    expect(code).toBe(0);
+    await expect(fetch(ui.loginUrl)).rejects.toThrow();
+  });
 });
