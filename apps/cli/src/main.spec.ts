@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { main } from './main.js';
+import { ignoreClosedPipe, main } from './main.js';
 import type { CliIO } from './output.js';
 import { EXIT_CODE_TABLE, exitCodeFor } from './exit-codes.js';
 
@@ -162,5 +162,14 @@ describe('sample source', () => {
     expect(plan.requestsPosted).toBe(0);
     expect(plan.plan.orgView).toBe('directory-only');
     expect(plan.plan.summary.invites).toBe(25);
+  });
+});
+
+describe('a closed output pipe (dirconn … | head)', () => {
+  it('is not an error: EPIPE is ignored, any other stream error still surfaces', () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    const other = Object.assign(new Error('write EIO'), { code: 'EIO' });
+    expect(() => ignoreClosedPipe(epipe)).not.toThrow();
+    expect(() => ignoreClosedPipe(other)).toThrow('write EIO');
   });
 });

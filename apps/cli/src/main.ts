@@ -23,6 +23,8 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
   if (!io) {
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigint);
+    process.stdout.on('error', ignoreClosedPipe);
+    process.stderr.on('error', ignoreClosedPipe);
   }
   try {
     await program.parseAsync(argv);
@@ -49,6 +51,14 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       process.removeListener('SIGTERM', onSigint);
     }
   }
+}
+
+/**
+ * `dirconn … | head` closes the pipe before the output ends: the rest of the output has no reader,
+ * which is not a failure of the command (no stack trace, the command finishes as it would).
+ */
+export function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 /**
