@@ -7,6 +7,7 @@ export * from './fake-entra/index.js';
 /** The fake Google Workspace (token endpoint + Directory API) under a namespace-free export. */
 export * from './fake-google/index.js';
 export * from './fake-okta/index.js';
+export * from './fake-onelogin/index.js';
 export * from './fixtures.js';
 export * from './generate-ldif.js';
 export { startSlapd, sshaHash, normalizeDn } from './slapd.js';

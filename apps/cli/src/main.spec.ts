@@ -85,7 +85,7 @@ describe('parsing and validation', () => {
     ['ldap.port', 'abc', /ldap\.port.*whole number/],
     ['sync.maxRemovalPercent', '150', /at most 100/],
     ['server', 'ftp://vault.example.com', /http/],
-    ['directory', 'novell', /one of ldap, entra, google, okta, sample/],
+    ['directory', 'novell', /one of ldap, entra, google, okta, onelogin, sample/],
     ['sync.emailSuffix', 'example.com', /starting with @/],
     ['sync.userFilter', '(cn=foo', /sync\.userFilter/],
     ['sync.userPath', 'not a dn', /sync\.userPath/],

@@ -2,16 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { getProviderDefinition, providerDefinitions, registrySecretBindings } from './registry.js';
 
 describe('provider registry', () => {
-  it('lists ldap, entra, google, okta and sample (the reference\'s order)', () => {
-    expect(providerDefinitions.map((d) => d.type)).toEqual(['ldap', 'entra', 'google', 'okta', 'sample']);
+  it('lists ldap, entra, google, okta, onelogin and sample (the reference\'s order)', () => {
+    expect(providerDefinitions.map((d) => d.type)).toEqual(['ldap', 'entra', 'google', 'okta', 'onelogin', 'sample']);
+    expect(getProviderDefinition('onelogin')).toMatchObject({ label: 'OneLogin', referenceType: 4, identityFields: ['clientId', 'region', 'baseUrl'] });
     expect(getProviderDefinition('entra')).toMatchObject({ label: 'Microsoft Entra ID', referenceType: 1, identityFields: ['tenant', 'applicationId'] });
     expect(getProviderDefinition('ldap').label).toBe('Active Directory / LDAP');
     expect(getProviderDefinition('google')).toMatchObject({ label: 'Google Workspace', referenceType: 2 });
     expect(getProviderDefinition('sample').type).toBe('sample');
-  });
-
-  it.each(['onelogin'] as const)('says %s is not available yet', (type) => {
-    expect(() => getProviderDefinition(type)).toThrow(expect.objectContaining({ code: 'config.invalid', message: expect.stringContaining('not available yet in this version') }));
   });
 
   it('rejects unknown types', () => {
@@ -30,11 +27,12 @@ describe('provider registry', () => {
 
 describe('secret bindings generated from the registry', () => {
   it('hold the login and each source with a secret, with the reference account names', () => {
-    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap', 'secretEntra', 'secretGsuite', 'secretOkta']);
+    expect(registrySecretBindings.map((b) => b.account)).toEqual(['apiKeyClientId', 'apiKeyClientSecret', 'secretLdap', 'secretEntra', 'secretGsuite', 'secretOkta', 'secretOneLogin']);
     expect(registrySecretBindings.find((b) => b.account === 'secretEntra')).toMatchObject({ setting: 'entra.key', aliases: ['azure.key'], variable: 'DIRCONN_ENTRA_KEY', fileVariable: 'DIRCONN_ENTRA_KEY_FILE', fileContent: 'first-line' });
     expect(registrySecretBindings.find((b) => b.account === 'secretGsuite')).toMatchObject({ setting: 'google.privateKey', variable: 'DIRCONN_GOOGLE_PRIVATE_KEY', fileVariable: 'DIRCONN_GOOGLE_PRIVATE_KEY_FILE' });
     expect(registrySecretBindings.find((b) => b.account === 'secretLdap')).toMatchObject({ setting: 'ldap.password', variable: 'DIRCONN_LDAP_PASSWORD', fileVariable: 'DIRCONN_LDAP_PASSWORD_FILE' });
     expect(registrySecretBindings.find((b) => b.account === 'secretOkta')).toMatchObject({ setting: 'okta.token', variable: 'DIRCONN_OKTA_TOKEN', fileVariable: 'DIRCONN_OKTA_TOKEN_FILE' });
+    expect(registrySecretBindings.find((b) => b.account === 'secretOneLogin')).toMatchObject({ setting: 'onelogin.clientSecret', aliases: ['onelogin.secret'], variable: 'DIRCONN_ONELOGIN_SECRET', fileVariable: 'DIRCONN_ONELOGIN_SECRET_FILE', fileContent: 'first-line' });
   });
 
   it('never reuse a variable or an account', () => {

@@ -10,6 +10,7 @@ import { entraDefinition } from './entra/entra.definition.js';
 import { googleDefinition } from './google/google.definition.js';
 import { ldapDefinition } from './ldap/ldap.definition.js';
 import { oktaDefinition } from './okta/okta.definition.js';
+import { oneLoginDefinition } from './onelogin/onelogin.definition.js';
 import { sampleDefinition } from './sample/sample.definition.js';
 
 /**
@@ -21,7 +22,7 @@ function erase<C extends Record<string, unknown>>(definition: ProviderDefinition
 }
 
 /** Every source available in this version, in the order pickers show them. */
-export const providerDefinitions: readonly ProviderDefinition[] = [erase(ldapDefinition), erase(entraDefinition), erase(googleDefinition), erase(oktaDefinition), erase(sampleDefinition)];
+export const providerDefinitions: readonly ProviderDefinition[] = [erase(ldapDefinition), erase(entraDefinition), erase(googleDefinition), erase(oktaDefinition), erase(oneLoginDefinition), erase(sampleDefinition)];
 
 /** Sources of the reference product that this version cannot read yet (named in the error). */
 const NOT_YET_AVAILABLE: readonly string[] = ['entra', 'google', 'okta', 'onelogin'].filter((t) => !providerDefinitions.some((d) => d.type === t));
