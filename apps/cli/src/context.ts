@@ -3,8 +3,8 @@
  * platform (the Node composition root), the use-case deps over the opened data directory — and
  * nothing is opened before it is needed.
  */
-import type { Logger, UseCaseDeps, UseCaseWarning } from '@dirconn/core';
-import { createNodePlatform, streamLogger, type NodePlatform, type WorkspaceOptions } from '@dirconn/node-platform';
+import { DirconnError, type Logger, type UseCaseDeps, type UseCaseWarning } from '@dirconn/core';
+import { createLogger, createNodePlatform, type LogFormat, type LogLevel, type NodePlatform, type WorkspaceOptions } from '@dirconn/node-platform';
 import type { Workspace } from '@dirconn/storage';
 import { Output, type CliIO } from './output.js';
 import { CLI_VERSION } from './version.js';
@@ -15,12 +15,22 @@ export interface GlobalOptions {
   color?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  logFormat?: LogFormat;
+  logLevel?: LogLevel;
+  logFile?: string;
+  /** Rotate the log file at this size, in MiB. */
+  logMaxSize?: number;
+  /** Rotated log files kept. */
+  logMaxFiles?: number;
 }
 
 export class CliContext {
   private outputInstance: Output | undefined;
   private platformInstance: NodePlatform | undefined;
+  private loggerInstance: Logger | undefined;
   readonly abort = new AbortController();
+  /** The id of the sync run going on, put on every log line while it is set. */
+  runId: string | undefined;
 
   constructor(
     readonly io: CliIO,
@@ -41,15 +51,47 @@ export class CliContext {
     return this.outputInstance;
   }
 
-  /** The logger; `--verbose` is read when a line is logged, so it may be built before the flags are parsed. */
+  /**
+   * The logger. It may be handed out before the flags are parsed (the platform is built for the help
+   * text): the real one is made by {@link startLogging} once they are, or on the first line logged.
+   */
   logger(): Logger {
-    const current = () => streamLogger({ stream: this.io.stderr, verbose: this.globals().verbose === true, env: this.io.env });
+    const current = () => (this.loggerInstance ??= this.buildLogger());
     return {
       debug: (message, fields) => current().debug(message, fields),
       info: (message, fields) => current().info(message, fields),
       warn: (message, fields) => current().warn(message, fields),
       error: (message, fields) => current().error(message, fields),
     };
+  }
+
+  /**
+   * Builds the logger from the parsed flags (`--log-format`, `--log-level`, `--log-file`, `--verbose`,
+   * DIRCONN_DEBUG) before a command runs, so an unwritable log file fails the command at once.
+   */
+  startLogging(): void {
+    this.loggerInstance = this.buildLogger();
+  }
+
+  private buildLogger(): Logger {
+    const g = this.globals();
+    const format = g.logFormat ?? 'text';
+    const debug = g.verbose === true || this.io.env['DIRCONN_DEBUG'] === 'true';
+    // A terminal keeps today's quiet default; a log file or JSON lines (a service) get the runs' info lines.
+    const level = g.logLevel ?? (debug ? 'debug' : format === 'json' || g.logFile !== undefined ? 'info' : 'warn');
+    const file = g.logFile === undefined ? undefined : {
+      path: g.logFile,
+      ...(g.logMaxSize !== undefined ? { maxBytes: Math.round(g.logMaxSize * 1024 * 1024) } : {}),
+      ...(g.logMaxFiles !== undefined ? { maxFiles: g.logMaxFiles } : {}),
+    };
+    try {
+      return createLogger({ format, level, stream: this.io.stderr, ...(file ? { file } : {}), context: () => (this.runId !== undefined ? { runId: this.runId } : {}) });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new DirconnError('config.invalid', `Cannot open the log file ${g.logFile ?? ''} (${typeof code === 'string' ? code : String(error)}).`, {
+        hint: 'Give --log-file a path in an existing directory that the user running dirconn can write to.',
+      });
+    }
   }
 
   /** The Node composition root for this run. */

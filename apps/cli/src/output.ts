@@ -50,6 +50,12 @@ export class Output {
     if (text.length > 0) this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** One JSON document on one line of stdout (the `sync --interval` service prints one per run). */
+  jsonLine(value: unknown): void {
+    this.clearProgress();
+    this.io.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
   /** A message for humans on stderr (suppressed with --quiet). */
   info(message: string): void {
     if (this.options.quiet) return;

@@ -1,8 +1,10 @@
 /**
  * The commander program: global options, one command per file, help topics. No logic here.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { LOG_FORMATS, LOG_LEVELS } from '@dirconn/node-platform';
 import { CliContext, type GlobalOptions } from './context.js';
+import { positiveInteger, positiveNumber } from './commands/shared.js';
 import type { CliIO } from './output.js';
 import { CLI_VERSION } from './version.js';
 import { EXIT_CODE_TABLE } from './exit-codes.js';
@@ -30,12 +32,18 @@ export function buildProgram(io: CliIO): { program: Command; context: CliContext
     .option('--no-color', 'no colour in human output (also NO_COLOR)')
     .option('-q, --quiet', 'no progress or informational messages on stderr')
     .option('--verbose', 'debug logs with timestamps on stderr (also DIRCONN_DEBUG=true)')
+    .addOption(new Option('--log-format <format>', 'log lines as text or json (one JSON object per line: time, level, message, runId, fields)').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'lowest level logged (default: warn on a terminal; info with --log-file or json; debug with --verbose)').choices(LOG_LEVELS))
+    .option('--log-file <path>', 'write log lines to this file instead of stderr, rotated by size')
+    .option('--log-max-size <MiB>', 'rotate the log file when it reaches this size', positiveNumber, 10)
+    .option('--log-max-files <n>', 'rotated log files kept (<file>.1 … <file>.<n>)', positiveInteger, 5)
     .showHelpAfterError('(run "dirconn --help" for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
+    .hook('preAction', () => context.startLogging())
     .addHelpText(
       'after',
       `
@@ -76,3 +84,4 @@ ${environmentTable(context.platform().secretBindings).map(([name, meaning]) => `
   }
   return { program, context };
 }
+

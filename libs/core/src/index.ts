@@ -43,3 +43,5 @@ export * from './usecases/config-location.js';
 export * from './usecases/maintenance.usecase.js';
 export * from './usecases/saved-plan.usecase.js';
 export * from './usecases/directory-side.js';
+export * from './monitor/run-metrics.js';
+export * from './usecases/monitored-sync.usecase.js';

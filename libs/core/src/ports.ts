@@ -84,6 +84,17 @@ export interface FileReader {
   checkReadable(path: string): Promise<void>;
 }
 
+/**
+ * Writes the status files an admin names (`--metrics-file`, `--heartbeat-file`). Rejects with an
+ * error whose `code` property is the system error code when the file cannot be written.
+ */
+export interface FileWriter {
+  /** Replaces `path` with `text` so readers see the old or the new file, never a half-written one (temp file + rename). */
+  writeTextAtomic(path: string, text: string): Promise<void>;
+  /** Creates `path` when missing and sets its modification time to now. */
+  touch(path: string): Promise<void>;
+}
+
 /** The system error code (`ENOENT`…) of a FileReader rejection, or undefined. */
 export function fileErrorCode(error: unknown): string | undefined {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;

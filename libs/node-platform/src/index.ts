@@ -5,6 +5,11 @@
  */
 export { createNodePlatform, type NodePlatform, type NodePlatformOptions, type WorkspaceOptions } from './node-platform.js';
 export { streamLogger, type StreamLoggerOptions } from './stream-logger.js';
+export { jsonLogger, type JsonLoggerOptions } from './json-logger.js';
+export { createLogger, type CreateLoggerOptions } from './create-logger.js';
+export { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log-level.js';
+export { DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_MAX_FILES, RotatingFile, type RotatingFileOptions } from './rotating-file.js';
+export { nodeFileWriter } from './node-file-writer.js';
 export { systemClock } from './system-clock.js';
 export { deviceName, deviceTypeForPlatform } from './device.js';
 export { nodeFiles } from './node-files.js';

@@ -12,6 +12,7 @@ import {
   DirconnError,
   fileErrorCode,
   type FileReader,
+  type FileWriter,
   type HttpClient,
   type Logger,
   type ProviderDefinition,
@@ -22,6 +23,7 @@ import {
 import { NodeHttpClient, getProviderDefinition, providerDefinitions, registrySecretBindings } from '@dirconn/providers';
 import { createSecretStore, openWorkspace, type Workspace } from '@dirconn/storage';
 import { deviceName, deviceTypeForPlatform } from './device.js';
+import { nodeFileWriter } from './node-file-writer.js';
 import { nodeFiles } from './node-files.js';
 import { systemClock } from './system-clock.js';
 import { workspacePort } from './workspace-port.js';
@@ -52,6 +54,8 @@ export interface NodePlatform {
   readonly secretBindings: readonly SecretBinding[];
   /** File access for inputs read before a workspace is opened (saved plans). */
   readonly files: FileReader;
+  /** Writes the status files of monitored runs (metrics, heartbeat). */
+  readonly fileWriter: FileWriter;
   /** Opens the data directory (holding the lock unless told not to) for `fn`, and closes it after. */
   withWorkspace<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, options?: WorkspaceOptions): Promise<T>;
   /** The use-case deps over an already open workspace. */
@@ -90,6 +94,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     definitions: providerDefinitions,
     secretBindings: registrySecretBindings,
     files: nodeFiles,
+    fileWriter: nodeFileWriter,
     deps,
     async withWorkspace<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, workspaceOptions: WorkspaceOptions = {}): Promise<T> {
       const workspace = await openWorkspace({ lock: workspaceOptions.lock ?? true, command, env });

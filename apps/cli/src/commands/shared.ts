@@ -9,6 +9,19 @@ export function nonNegativeInt(value: string): number {
   return Number.parseInt(value, 10);
 }
 
+/** Parses a number > 0 (commander option parser). */
+export function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number greater than 0.');
+  return value;
+}
+
+/** Parses a whole number > 0 (commander option parser). */
+export function positiveInteger(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new InvalidArgumentError('expected a whole number greater than 0.');
+  return Number(text);
+}
+
 /** Progress callback printing on stderr at most every 250 ms. */
 export function progressReporter(ctx: CliContext): (p: ReadProgress) => void {
   // On a terminal the line is rewritten 4 times a second; in logs (cron, CI) a line every 5 s, and

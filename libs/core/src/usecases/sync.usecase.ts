@@ -183,6 +183,10 @@ export interface SyncOptions extends PlanOptions {
   /** A reviewed plan (`sync --plan plan.json`): applied only if nothing changed since it was made. */
   reviewedPlan?: SyncPlan;
   command?: string;
+  /** The run's id, used as the report's id (the CLI puts it on every log line of the run). Default: a new id. */
+  runId?: string;
+  /** Told the run report as soon as it is made, also when the run fails (before it is written). */
+  onReport?: (report: RunReport) => void;
 }
 
 /** What a run report needs from the prepared plan (not the directory snapshot itself). */
@@ -208,7 +212,7 @@ export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Pro
     prepared = { plan, scope, snapshot: { mode, stats } };
     if (options.reviewedPlan) assertPlanStillValid(options.reviewedPlan, plan);
     if (options.dryRun) {
-      const report = await finishReport(deps, { command, started, outcome: 'dry-run', prepared, posted: 0, error: null });
+      const report = await finishReport(deps, options, { command, started, outcome: 'dry-run', prepared, posted: 0, error: null });
       return { outcome: 'dry-run', plan, requestsPosted: 0, report };
     }
     if (!plan.safety.ok) {
@@ -222,11 +226,11 @@ export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Pro
     const applied = await apply(plan, { poster: client, ...(options.signal ? { signal: options.signal } : {}) });
     await deps.workspace.saveState(prepared.scope, plan.nextState);
     const outcome: RunOutcome = applied.skipped ? 'unchanged' : 'synced';
-    const report = await finishReport(deps, { command, started, outcome, prepared, posted: applied.posted, error: null });
+    const report = await finishReport(deps, options, { command, started, outcome, prepared, posted: applied.posted, error: null });
     return { outcome, plan, requestsPosted: applied.posted, report };
   } catch (error) {
     const outcome: RunOutcome = DirconnError.is(error) && error.code === 'sync.safety-stop' ? 'safety-stop' : 'failed';
-    await finishReport(deps, { command, started, outcome, prepared, posted: postedSoFar(error), error }).catch((reportError: unknown) => {
+    await finishReport(deps, options, { command, started, outcome, prepared, posted: postedSoFar(error), error }).catch((reportError: unknown) => {
       deps.logger.warn('Could not write the run report', { error: toErrorData(reportError).message });
     });
     throw error;
@@ -266,13 +270,14 @@ export function assertPlanStillValid(reviewed: SyncPlan, current: SyncPlan): voi
 
 async function finishReport(
   deps: UseCaseDeps,
+  options: Pick<SyncOptions, 'runId' | 'onReport'>,
   args: { command: string; started: Date; outcome: RunOutcome; prepared: ReportedRun | undefined; posted: number; error: unknown },
 ): Promise<RunReport> {
   const finished = deps.clock.now();
   const plan = args.prepared?.plan;
   const selected = plan ? selectReportedChanges(plan.changes) : { changes: [], truncated: false };
   const report: RunReport = {
-    id: deps.newId ? deps.newId() : `${finished.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    id: options.runId ?? (deps.newId ? deps.newId() : `${finished.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`),
     command: args.command,
     startedAt: args.started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -291,6 +296,7 @@ async function finishReport(
     stats: args.prepared?.snapshot.stats ?? {},
     error: args.error === null ? null : toErrorData(args.error),
   };
+  options.onReport?.(report);
   await deps.workspace.writeReport(report);
   return report;
 }
