@@ -323,6 +323,11 @@ function validateSyncState(value: unknown, path: string, filled: string[]): Sync
       if (v === null) return;
       for (const [id, count] of Object.entries(expectObject(v, p))) checkField(count, 'number', child(p, id));
     },
+    groupMemberDigests: (v, p) => {
+      if (v === null) return;
+      for (const [id, digest] of Object.entries(expectObject(v, p))) checkField(digest, 'string', child(p, id));
+    },
+    lastMembershipCheck: (v, p) => checkField(v, 'string?', p),
     source: (v, p) => {
       if (v === null) return;
       const source = expectObject(v, p);

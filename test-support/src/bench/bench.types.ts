@@ -2,7 +2,7 @@
 // the figures a run produces.
 // Test-only: lives in test-support, never shipped.
 
-import type { TargetCheck } from './bench-targets.js';
+import type { MedianSync, TargetCheck } from './bench-targets.js';
 import type { HttpCounts } from './fake-target.js';
 import type { FloorMeasurement, FloorSearch, LdapsearchAccess } from './floor.js';
 import type { CpuProfileSummary, HeapProfileSummary } from './profiles.js';
@@ -115,7 +115,7 @@ export interface BenchResult {
   loadMs: number;
   repetitions: RepetitionFigures[];
   /** Medians over the repetitions, per sync run. */
-  median: { floorMs: number; syncs: { run: string; wallMs: number; ratio: number; peakRssMb: number | null }[] };
+  median: { floorMs: number; syncs: (MedianSync & { ratio: number })[] };
   targets: TargetCheck;
   node: string;
   cpus: number;

@@ -183,7 +183,15 @@ export async function runBench(target: DirectoryTarget, options: BenchOptions, c
     const all = repetitions.flatMap((r) => r.syncs.filter((s) => s.run === run));
     const wallMs = median(all.map((s) => s.wallMs));
     const rss = all.map((s) => s.peakRssMb).filter((v): v is number => v !== null);
-    return { run, wallMs, ratio: wallMs / floorMedian, peakRssMb: rss.length > 0 ? median(rss) : null };
+    const cpu = all.map((s) => s.cliCpuMs).filter((v): v is number => v !== null);
+    return {
+      run,
+      wallMs,
+      ratio: wallMs / floorMedian,
+      peakRssMb: rss.length > 0 ? median(rss) : null,
+      cliCpuMs: cpu.length > 0 ? median(cpu) : null,
+      bitwardenRequests: median(all.map((s) => s.http.total)),
+    };
   });
   const result: BenchResult = {
     target: target.name,

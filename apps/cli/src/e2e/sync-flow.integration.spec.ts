@@ -123,15 +123,23 @@ describe('dirconn e2e: main flow (login, config, test, sync) against slapd and t
     expect((await cli.ok(['--json', 'sync'])).json).toMatchObject({ outcome: 'unchanged', requestsPosted: 0 });
     expect(importCount(fake)).toBe(2);
 
-    // Drift: someone empties a group by hand. The directory is unchanged (same hash), but the live
-    // organization differs, so the next sync posts again and restores it.
+    // Drift: someone empties a group by hand. The directory is unchanged (same hash), so a sync within
+    // sync.fullSyncIntervalHours reads no group members (token, members, groups: issue #14) and posts
+    // nothing; the periodic full check (interval 0 here: every run) reads them, finds the drift and
+    // posts again to restore the group.
     const blue = fake.groups().find((g) => g.name === 'Blue Team');
     expect(blue?.memberIds.length).toBe(3);
     if (blue) blue.memberIds = [];
+    const before = fake.requests().length;
+    const cheap = await cli.ok(['--json', 'sync']);
+    expect(cheap.json).toMatchObject({ outcome: 'unchanged', requestsPosted: 0 });
+    expect(fake.requests().slice(before).map((r) => r.route).filter((r) => r !== 'token')).toEqual(['members', 'groups']);
+    await cli.ok(['config', 'sync.fullSyncIntervalHours', '0']);
     const drift = await cli.ok(['--json', 'sync']);
     expect(drift.json).toMatchObject({ outcome: 'synced', requestsPosted: 1 });
     expect((drift.json as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['sync.drift']));
     expect(importCount(fake)).toBe(3);
+    await cli.ok(['config', 'sync.fullSyncIntervalHours', '24']);
     expect(groupMembership(fake)).toEqual(expectedGroups);
   });
 

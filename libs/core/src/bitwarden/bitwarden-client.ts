@@ -151,8 +151,13 @@ export class BitwardenClient {
    *
    * @throws DirconnError as `importOrganization`, codes `auth.bitwarden`, `bitwarden.*`, `cancelled`
    */
-  async readOrganization(signal?: AbortSignal): Promise<OrgSnapshot | null> {
-    return this.#reader.readOrganization(signal);
+  async readOrganization(signal?: AbortSignal, options: { groupMembers?: 'all' | 'none' } = {}): Promise<OrgSnapshot | null> {
+    return this.#reader.readOrganization(signal, options);
+  }
+
+  /** `org` with the member ids of the groups `groupIds` read (see OrganizationReader.readGroupMembers). */
+  async readGroupMembers(org: OrgSnapshot, groupIds: readonly string[], signal?: AbortSignal): Promise<OrgSnapshot> {
+    return this.#reader.readGroupMembers(org, groupIds, signal);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * Reads the live organization (bitwarden-api.md §5) for planning against it: members, groups with
- * their member ids (one read per group, a bounded number at a time) and the seat count.
+ * Reads the live organization (bitwarden-api.md §5) for planning against it: members, groups, the
+ * member ids of all or some groups (one read per group, a bounded number at a time) and the seat count.
  */
 import type { MemberStatus, MemberType, OrgGroup, OrgMember, OrgSnapshot } from '../model/organization.js';
 import { parseJsonOrUndefined, throwIfAborted } from '../http/http-helpers.js';
@@ -32,32 +32,48 @@ export class OrganizationReader {
     this.#concurrency = Math.max(1, Math.floor(concurrency));
   }
 
-  /** Members and groups with member ids; null when the server cannot report them (404: Vaultwarden). */
-  async readOrganization(signal: AbortSignal | undefined): Promise<OrgSnapshot | null> {
-    // Compact as it goes: the raw member list is dropped once mapped, and the member ids of the groups
-    // (one read per group, `concurrency` at a time) reuse the members' id strings, so 500k
-    // memberships cost 500k references rather than 500k new strings.
+  /**
+   * Members and groups; null when the server cannot report them (404: Vaultwarden). With
+   * `groupMembers: 'all'` (default) every group's member ids are read (one request per group,
+   * `concurrency` at a time); with `'none'` they are left null for {@link readGroupMembers}.
+   */
+  async readOrganization(signal: AbortSignal | undefined, options: { groupMembers?: 'all' | 'none' } = {}): Promise<OrgSnapshot | null> {
     const members = await this.#readMembers(signal);
     if (members === null) return null;
     const groupsBody = await this.#api.getJson('GET /public/groups', '/public/groups', signal);
     if (groupsBody === null) return null;
-    const rawGroups = this.#listData(groupsBody, 'groups');
-    const memberIds = new Map<string, string>();
-    for (const member of members) memberIds.set(member.id, member.id);
-    const groups = await mapLimit(rawGroups, this.#concurrency, signal, async (raw, index, innerSignal): Promise<OrgGroup> => {
+    const groups = this.#listData(groupsBody, 'groups').map((raw, index): OrgGroup => {
       if (!isRecord(raw) || typeof raw['id'] !== 'string' || typeof raw['name'] !== 'string') {
         throw this.#api.unexpected('groups', `entry ${index} is not a group`);
       }
-      const id = raw['id'];
+      const externalId = typeof raw['externalId'] === 'string' && raw['externalId'].trim() !== '' ? raw['externalId'] : null;
+      return { id: raw['id'], name: raw['name'], externalId, memberIds: null };
+    });
+    const org = { members, groups };
+    if (options.groupMembers === 'none') return org;
+    return this.readGroupMembers(org, groups.map((g) => g.id), signal);
+  }
+
+  /**
+   * The organization with the member ids of the groups `groupIds` read (the others as they were).
+   * Compact as it goes: the member ids reuse the members' id strings, so 500k memberships cost 500k
+   * references rather than 500k new strings.
+   */
+  async readGroupMembers(org: OrgSnapshot, groupIds: readonly string[], signal: AbortSignal | undefined): Promise<OrgSnapshot> {
+    if (groupIds.length === 0) return org;
+    const interned = new Map<string, string>();
+    for (const member of org.members) interned.set(member.id, member.id);
+    const wanted = [...new Set(groupIds)];
+    const read = await mapLimit(wanted, this.#concurrency, signal, async (id, _index, innerSignal): Promise<string[]> => {
       const ids = await this.#api.getJson('GET /public/groups/{id}/member-ids', `/public/groups/${encodeURIComponent(id)}/member-ids`, innerSignal);
       if (ids !== null && (!Array.isArray(ids) || ids.some((value) => typeof value !== 'string'))) {
         throw this.#api.unexpected('group member ids', `group ${id} did not return a list of ids`);
       }
-      const externalId = typeof raw['externalId'] === 'string' && raw['externalId'].trim() !== '' ? raw['externalId'] : null;
       // A group deleted between the two reads answers 404: treat it as empty.
-      return { id, name: raw['name'], externalId, memberIds: ids === null ? [] : (ids as string[]).map((value) => memberIds.get(value) ?? value) };
+      return ids === null ? [] : (ids as string[]).map((value) => interned.get(value) ?? value);
     });
-    return { members, groups };
+    const byId = new Map(wanted.map((id, index) => [id, read[index] as string[]]));
+    return { members: org.members, groups: org.groups.map((g) => (byId.has(g.id) ? { ...g, memberIds: byId.get(g.id) as string[] } : g)) };
   }
 
   /** Seats; null when the server does not report them (400 on self-hosted, 404 on Vaultwarden). */

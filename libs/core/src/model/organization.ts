@@ -22,8 +22,11 @@ export interface OrgGroup {
   id: string;
   name: string;
   externalId: string | null;
-  /** Organization-user ids of the members. */
-  memberIds: string[];
+  /**
+   * Organization-user ids of the members; null when not read (a group whose directory members did not
+   * change since the last sync, see sync/group-members-check.ts).
+   */
+  memberIds: string[] | null;
 }
 
 export interface OrgSnapshot {

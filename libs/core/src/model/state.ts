@@ -32,6 +32,14 @@ export interface SyncState {
    * membership-removal checks without a readable organization; null when unknown (older state).
    */
   groupMemberCounts: Record<string, number> | null;
+  /**
+   * Digest of each group's members (by externalId) as sent by the last successful sync: a group whose
+   * digest is unchanged needs no member read from the organization (see sync/group-members-check.ts);
+   * null when unknown (older state).
+   */
+  groupMemberDigests: Record<string, string> | null;
+  /** ISO time of the last successful sync that read every organization group's members; null: never. */
+  lastMembershipCheck: string | null;
   /** Which source the synced lists came from (type and identity); null when unknown (older state). */
   source: SyncSource | null;
 }
@@ -58,5 +66,7 @@ export const EMPTY_SYNC_STATE: SyncState = {
   syncedUsers: null,
   syncedGroups: null,
   groupMemberCounts: null,
+  groupMemberDigests: null,
+  lastMembershipCheck: null,
   source: null,
 };

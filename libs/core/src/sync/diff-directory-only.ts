@@ -104,7 +104,7 @@ export function diffDirectoryOnly(context: DiffContext): DiffResult {
     });
   }
 
-  return { changes, removals, removalsUnknown, unchangedMembers, unchangedGroups, problems: [], warnings: [], membership: membershipLossSinceLastSync(groups, previous) };
+  return { changes, removals, removalsUnknown, unchangedMembers, unchangedGroups, assumedGroups: 0, problems: [], warnings: [], membership: membershipLossSinceLastSync(groups, previous) };
 }
 
 /**

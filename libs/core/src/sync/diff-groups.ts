@@ -37,6 +37,11 @@ export interface GroupDiff {
   losses: GroupMembershipLoss[];
   /** Memberships of the organization's groups that the request touches, before the import (the percentage's base). */
   currentMemberships: number;
+  /**
+   * Groups whose members were not read (their directory members did not change since the last sync,
+   * see group-members-check.ts): assumed as that sync left them, counted unchanged unless renamed.
+   */
+  assumedGroups: number;
 }
 
 /** The organization's groups with an externalId, by externalId, and the names of those without one. */
@@ -77,7 +82,7 @@ function indexOrgGroups(orgGroups: readonly OrgGroup[]): OrgGroupIndex {
 
 /** Step 6 of the server's import; nothing when no groups are sent. */
 export function diffGroups(input: GroupDiffInput): GroupDiff {
-  const result: GroupDiff = { changes: [], unchangedGroups: 0, problems: [], losses: [], currentMemberships: 0 };
+  const result: GroupDiff = { changes: [], unchangedGroups: 0, problems: [], losses: [], currentMemberships: 0, assumedGroups: 0 };
   if (input.groups.length === 0) return result;
   const emailByExternalId = new Map<string, string>();
   for (const user of input.users) emailByExternalId.set(user.externalId, user.email);
@@ -97,6 +102,10 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
   const { changes } = result;
   for (const group of input.groups) {
     const existing = orgGroups.byExternalId.get(group.externalId);
+    if (existing !== undefined && existing.memberIds === null) {
+      diffUnreadGroup(group, existing, result);
+      continue;
+    }
     const { kept, added, size } = groupAfterImport(group, existing, input, describe);
     if (existing === undefined) {
       const beside = orgGroups.unkeyedNames.has(group.name) ? `; a group named "${group.name}" without externalId exists and is left as is beside the new one` : '';
@@ -109,7 +118,7 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
       changed = true;
       changes.push({ kind: 'group-rename', externalId: group.externalId, group: group.name, reason: `renamed from "${existing.name}"` });
     }
-    result.currentMemberships += existing.memberIds.length;
+    result.currentMemberships += existing.memberIds?.length ?? 0;
     const removed = membersDropped(existing, kept, input);
     const loss = membershipLoss(group, existing, size, removed.notInGroup.length + removed.handAdded.length + removed.unknownMember.length);
     if (loss !== null) result.losses.push(loss);
@@ -123,12 +132,26 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
 }
 
 /**
+ * A group whose members were not read: the same members as at the last sync that read or sent them,
+ * so only a rename can change it; its size as sent counts in the membership base.
+ */
+function diffUnreadGroup(group: PlanGroup, existing: OrgGroup, result: GroupDiff): void {
+  result.assumedGroups += 1;
+  result.currentMemberships += group.userExternalIds.length;
+  if (existing.name !== group.name) {
+    result.changes.push({ kind: 'group-rename', externalId: group.externalId, group: group.name, reason: `renamed from "${existing.name}"` });
+  } else {
+    result.unchangedGroups += 1;
+  }
+}
+
+/**
  * What a group loses: the members the replacement drops, or, when the group goes from some members to
  * none, every member it had (members leaving the organization included: an emptied group is the mark
  * of a wrong read, issue #9 item 1). Null when it loses nobody.
  */
 function membershipLoss(group: PlanGroup, existing: OrgGroup, sizeAfter: number, dropped: number): GroupMembershipLoss | null {
-  const before = existing.memberIds.length;
+  const before = existing.memberIds?.length ?? 0;
   const emptied = before > 0 && sizeAfter === 0;
   const removed = emptied ? before : dropped;
   return removed > 0 ? { externalId: group.externalId, name: group.name, before, removed, emptied } : null;
@@ -146,7 +169,7 @@ function groupAfterImport(
   describe: (externalId: string, member: OrgMember | undefined) => string,
 ): GroupAfterImport {
   const { removedMemberIds, linked, invited } = input.members;
-  const current = existing === undefined ? null : new Set(existing.memberIds);
+  const current = existing?.memberIds == null ? null : new Set(existing.memberIds);
   const kept = new Set<string>();
   const added: string[] = [];
   let size = 0;
@@ -178,7 +201,7 @@ function groupAfterImport(
  */
 function membersDropped(existing: OrgGroup, kept: ReadonlySet<string>, input: GroupDiffInput): Record<'notInGroup' | 'handAdded' | 'unknownMember', string[]> {
   const removed = { notInGroup: [] as string[], handAdded: [] as string[], unknownMember: [] as string[] };
-  for (const memberId of existing.memberIds) {
+  for (const memberId of existing.memberIds ?? []) {
     if (kept.has(memberId) || input.members.removedMemberIds.has(memberId)) continue;
     const member = input.index.byId.get(memberId);
     if (member === undefined) removed.unknownMember.push(memberId);

@@ -24,6 +24,7 @@ export function diffLive(context: DiffContext, org: OrgSnapshot): DiffResult {
     removalsUnknown: false,
     unchangedMembers: members.unchangedMembers,
     unchangedGroups: groupDiff.unchangedGroups,
+    assumedGroups: groupDiff.assumedGroups,
     problems: [...members.problems, ...groupDiff.problems],
     warnings: members.warnings,
     membership: { losses: groupDiff.losses, currentMemberships: groupDiff.currentMemberships },

@@ -21,6 +21,6 @@ export async function directoryFingerprint(users: readonly PlanUser[], groups: r
 /** Hash of a canonical form of the organization's members and groups (order-independent). */
 export async function organizationFingerprint(org: OrgSnapshot): Promise<string> {
   const memberLines = org.members.map((m) => JSON.stringify([m.id, m.email, m.externalId, m.type, m.status])).sort();
-  const groupLines = org.groups.map((g) => JSON.stringify([g.id, g.name, g.externalId, [...g.memberIds].sort()])).sort();
+  const groupLines = org.groups.map((g) => JSON.stringify([g.id, g.name, g.externalId, g.memberIds === null ? null : [...g.memberIds].sort()])).sort();
   return sha256Base64OfPieces(['members\n', memberLines, '\ngroups\n', groupLines]);
 }

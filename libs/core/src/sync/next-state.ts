@@ -8,6 +8,10 @@ export interface NextStateInput {
   users: readonly PlanUser[];
   activeUsers: readonly PlanUser[];
   groups: readonly PlanGroup[];
+  /** Member digests of the groups as sent, by externalId (group-members-check.ts). */
+  digests: ReadonlyMap<string, string>;
+  /** Every organization group's members were read for this plan (the full membership check). */
+  membershipChecked: boolean;
   hash: string | null;
 }
 
@@ -54,6 +58,13 @@ export function buildNextState(s: NextStateInput): SyncState {
     groupMemberCounts = Object.fromEntries(counts);
   }
 
+  let groupMemberDigests: Record<string, string> | null = previous.groupMemberDigests;
+  if (snapshot.groups !== null) {
+    const merged = new Map<string, string>(full ? [] : Object.entries(previous.groupMemberDigests ?? {}));
+    for (const [externalId, digest] of s.digests) merged.set(externalId, digest);
+    groupMemberDigests = Object.fromEntries(merged);
+  }
+
   const lastCounts = {
     users: snapshot.users !== null ? (syncedUsers?.length ?? 0) : (previous.lastCounts?.users ?? 0),
     groups: snapshot.groups !== null ? (syncedGroups?.length ?? 0) : (previous.lastCounts?.groups ?? 0),
@@ -69,6 +80,8 @@ export function buildNextState(s: NextStateInput): SyncState {
     syncedUsers,
     syncedGroups,
     groupMemberCounts,
+    groupMemberDigests,
+    lastMembershipCheck: s.membershipChecked ? nowText : previous.lastMembershipCheck,
     source: s.input.source ?? previous.source,
   };
 }

@@ -22,6 +22,8 @@ export interface DiffResult {
   removalsUnknown: boolean;
   unchangedMembers: number;
   unchangedGroups: number;
+  /** Groups whose members were not read and are assumed unchanged (live view only). */
+  assumedGroups: number;
   /** Identity conflicts that make the server answer 500 (duplicate-external-id safety rule). */
   problems: string[];
   warnings: ReadWarning[];

@@ -26,6 +26,7 @@ import { diffDirectoryOnly } from './diff-directory-only.js';
 import { diffLive } from './diff-live.js';
 import { directoryFingerprint, organizationFingerprint } from './fingerprint.js';
 import { flattenGroups } from './flatten.js';
+import { fullMembershipCheckDue, groupMembersDigests, groupsToRead } from './group-members-check.js';
 import { computeSyncHashes, matchesLastSyncHash } from './hash.js';
 import { buildNextState } from './next-state.js';
 import { checkGroups, normalizeUsers, type NormalizedUser } from './normalize.js';
@@ -113,14 +114,25 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
     unchanged = overrides.ignoreHash !== true && matchesLastSyncHash(previous.lastSyncHash, hashes);
   }
 
-  // 8. What the import would change.
+  // 8. What the import would change. Group members are read only where needed (group-members-check.ts).
+  const digests = groupMembersDigests(groupsRead ? groups : []);
+  let liveOrg = org;
+  if (org !== null) {
+    const fullCheck = fullMembershipCheckDue(previous, sync.fullSyncIntervalHours, now, overrides.ignoreHash === true);
+    const toRead = groupsToRead({ groups: groupsRead ? groups : [], orgGroups: org.groups, previous, digests, fullCheck });
+    if (toRead.length > 0) {
+      if (input.readGroupMembers === undefined) throw new Error('plan(): the organization has unread groups and no readGroupMembers');
+      liveOrg = await input.readGroupMembers(org, toRead);
+    }
+  }
+  const membershipChecked = liveOrg !== null && liveOrg.groups.every((g) => g.memberIds !== null);
   const context: DiffContext = {
     users,
     groups: groupsRead ? groups : [],
     overwriteExisting: sync.overwriteExisting,
     previous,
   };
-  const diff = org !== null ? diffLive(context, org) : diffDirectoryOnly(context);
+  const diff = liveOrg !== null ? diffLive(context, liveOrg) : diffDirectoryOnly(context);
   warnings.push(...diff.warnings);
   if (unchanged && org !== null && diff.changes.some((c) => c.kind !== 'skip' && c.kind !== 'email-change' && c.kind !== 'external-id-change')) {
     warnings.push({
@@ -144,7 +156,7 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
   });
 
   // 10. State to save after a successful apply.
-  const nextState = buildNextState({ input, users, activeUsers, groups, hash: requests.length > 0 ? hash : previous.lastSyncHash });
+  const nextState = buildNextState({ input, users, activeUsers, groups, digests, membershipChecked, hash: requests.length > 0 ? hash : previous.lastSyncHash });
 
   let enabledUsers = 0;
   for (const u of activeUsers) if (!u.disabled) enabledUsers += 1;
@@ -187,10 +199,11 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
         ? { directory: '', organization: null }
         : {
             directory: await directoryFingerprint(users, groups),
-            organization: org !== null ? await organizationFingerprint(org) : null,
+            organization: liveOrg !== null ? await organizationFingerprint(liveOrg) : null,
           },
     nextState,
   };
+  if (diff.assumedGroups > 0) result.groupMembersAssumed = diff.assumedGroups;
   if (org === null) result.orgUnavailableReason = input.orgUnavailableReason ?? 'the organization was not read';
   return result;
 }

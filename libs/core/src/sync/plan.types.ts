@@ -42,6 +42,12 @@ export interface PlanInput {
    * them has `fingerprint.directory === ''` and is never accepted as a reviewed plan.
    */
   fingerprints?: boolean;
+  /**
+   * Reads the member ids of some organization groups (the org was read without them: `memberIds`
+   * null). Called once with the groups this plan needs (see group-members-check.ts); required when
+   * `org` has unread groups.
+   */
+  readGroupMembers?: (org: OrgSnapshot, groupIds: readonly string[]) => Promise<OrgSnapshot>;
 }
 
 /** A normalised user as it will be sent (directory-side view; `dirconn test` output). */
@@ -191,6 +197,11 @@ export interface SyncPlan {
   warnings: ReadWarning[];
   /** Fingerprints used by `sync --plan` to refuse a stale plan (`directory` is '' when not computed, see PlanInput.fingerprints). */
   fingerprint: { directory: string; organization: string | null };
+  /**
+   * Sent groups whose members were not read from the organization because their directory members
+   * did not change since the last sync (absent when every group was read; see group-members-check.ts).
+   */
+  groupMembersAssumed?: number;
   /** State to save after a successful apply. */
   nextState: SyncState;
 }

@@ -47,7 +47,7 @@ export class FakeBitwardenServer {
       .on('GET', /\/public\/groups\/[^/]+\/member-ids$/, (request) => {
         const id = decodeURIComponent(new URL(request.url).pathname.split('/')[3] ?? '');
         const group = this.org?.groups.find((g) => g.id === id);
-        return group === undefined ? notFound : { body: group.memberIds };
+        return group === undefined ? notFound : { body: group.memberIds ?? [] };
       })
       .on('POST', IMPORT_PATH, () => this.importReply);
   }

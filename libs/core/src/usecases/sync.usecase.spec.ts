@@ -99,23 +99,73 @@ describe('runSync: state and reports', () => {
   });
 });
 
+/** Paths the fake Bitwarden server was asked for since request number `from`. */
+function requestsSince(deps: SyncTestDeps, from: number): string[] {
+  return deps.http.requests.slice(from).map((r) => `${r.method} ${new URL(r.url).pathname}`);
+}
+
 describe('runSync: the drift re-post', () => {
-  it('posts nothing when neither the directory nor the organization changed', async () => {
+  it('posts nothing and reads no group members when neither the directory nor the organization changed', async () => {
     const deps = await afterFirstSync();
-    expect(await runSync(deps)).toMatchObject({ outcome: 'unchanged', requestsPosted: 0 });
+    const before = deps.http.requests.length;
+    const result = await runSync(deps);
+    expect(result).toMatchObject({ outcome: 'unchanged', requestsPosted: 0 });
     expect(deps.bitwarden.imports()).toHaveLength(1);
+    // Issue #14 target 2: token, members, groups; no member-ids read for a group that did not change.
+    expect(requestsSince(deps, before).filter((r) => !r.startsWith('POST /connect/token'))).toEqual(['GET /public/members', 'GET /public/groups']);
+    expect(result.plan.groupMembersAssumed).toBe(1);
   });
 
-  it('posts the same import again when the organization drifted although the hash is unchanged', async () => {
+  it('posts the same import again when the members list drifted although the hash is unchanged', async () => {
     const deps = await afterFirstSync();
     const org = syncedOrg();
-    deps.bitwarden.org = { ...org, groups: org.groups.map((g) => ({ ...g, memberIds: [] })) };
+    deps.bitwarden.org = { ...org, members: org.members.filter((m) => m.id !== 'member-bob') };
     const result = await runSync(deps);
     expect(result).toMatchObject({ outcome: 'synced', requestsPosted: 1 });
     expect(result.plan.warnings.map((w) => w.code)).toContain('sync.drift');
-    expect(result.plan.warnings.map((w) => w.code)).not.toContain('organization-drift');
     const [first, second] = deps.bitwarden.imports();
     expect(second).toBe(first);
+  });
+
+  it('finds group-membership drift at the periodic full check (sync.fullSyncIntervalHours) and posts again', async () => {
+    const deps = await afterFirstSync();
+    const org = syncedOrg();
+    deps.bitwarden.org = { ...org, groups: org.groups.map((g) => ({ ...g, memberIds: [] })) };
+    // Within the interval the emptied group is not re-read: nothing to post.
+    expect(await runSync(deps)).toMatchObject({ outcome: 'unchanged', requestsPosted: 0 });
+    deps.clock.advance(25 * HOUR);
+    const before = deps.http.requests.length;
+    const result = await runSync(deps);
+    expect(requestsSince(deps, before)).toContain('GET /public/groups/group-Eng/member-ids');
+    expect(result).toMatchObject({ outcome: 'synced', requestsPosted: 1 });
+    expect(result.plan.warnings.map((w) => w.code)).toContain('sync.drift');
+    expect(result.plan.warnings.map((w) => w.code)).not.toContain('organization-drift');
+    expect(result.plan.groupMembersAssumed).toBeUndefined();
+    expect(deps.workspace.getState(SCOPE)?.lastMembershipCheck).toBe(deps.clock.now().toISOString());
+  });
+
+  it('reads the members of a group whose directory members changed, and only that group', async () => {
+    const deps = syncTestDeps(snapshot({ users: ['alice', 'bob'].map((name) => user({ name })), groups: [group({ name: 'Eng', users: ['alice'] }), group({ name: 'Ops', users: ['bob'] })] }));
+    await runSync(deps);
+    deps.bitwarden.org = {
+      members: [orgMember({ name: 'alice' }), orgMember({ name: 'bob' })],
+      groups: [orgGroup({ name: 'Eng', memberIds: ['member-alice'] }), orgGroup({ name: 'Ops', memberIds: ['member-bob'] })],
+    };
+    deps.provider.setResult(snapshot({ users: ['alice', 'bob'].map((name) => user({ name })), groups: [group({ name: 'Eng', users: [] }), group({ name: 'Ops', users: ['bob'] })] }));
+    const before = deps.http.requests.length;
+    const result = await runPlan(deps, { groupMembers: 'needed' });
+    expect(requestsSince(deps, before).filter((r) => r.includes('member-ids'))).toEqual(['GET /public/groups/group-Eng/member-ids']);
+    // The read group's loss is seen (the membership checks count it); the other is assumed unchanged.
+    expect(result.plan.summary.membershipRemovals).toBe(1);
+    expect(result.plan.groupMembersAssumed).toBe(1);
+  });
+
+  it('plan (and a dry run) read every group, whatever changed', async () => {
+    const deps = await afterFirstSync();
+    const before = deps.http.requests.length;
+    const result = await runPlan(deps);
+    expect(requestsSince(deps, before)).toContain('GET /public/groups/group-Eng/member-ids');
+    expect(result.plan.groupMembersAssumed).toBeUndefined();
   });
 });
 

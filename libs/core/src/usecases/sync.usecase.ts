@@ -32,6 +32,12 @@ export interface PlanOptions {
   batchSize?: number;
   /** Compute the plan's fingerprints (default true; see PlanInput.fingerprints). */
   fingerprints?: boolean;
+  /**
+   * Which organization groups' members to read: `all` (default: what `plan`, `explain` and reviewed
+   * plans show) or `needed` (a plain sync: only groups whose directory members changed, and all of
+   * them at the periodic full check; sync/group-members-check.ts).
+   */
+  groupMembers?: 'all' | 'needed';
 }
 
 /** The result of reading and planning, before anything is posted. */
@@ -84,7 +90,8 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   const readOrg = client !== null && options.readOrganization !== false;
-  const { snapshot, org } = await readDirectoryAndOrganization(provider, readOptions, readOrg ? client : null, options.signal);
+  const groupMembers = options.groupMembers === 'needed' ? 'none' : 'all';
+  const { snapshot, org } = await readDirectoryAndOrganization(provider, readOptions, readOrg ? client : null, options.signal, groupMembers);
 
   let orgUnavailableReason: string | undefined;
   if (client === null) {
@@ -106,6 +113,7 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     ...(options.overrides ? { overrides: options.overrides } : {}),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.fingerprints === false ? { fingerprints: false } : {}),
+    ...(client !== null ? { readGroupMembers: (read: OrgSnapshot, ids: readonly string[]) => client.readGroupMembers(read, ids, options.signal) } : {}),
   };
   let plan = await buildPlan(planInput);
   if (plan.unchanged && plan.warnings.some((w) => w.code === 'organization-drift')) {
@@ -137,6 +145,7 @@ export async function readDirectoryAndOrganization(
   readOptions: ReadOptions,
   client: Pick<BitwardenClient, 'readOrganization'> | null,
   signal: AbortSignal | undefined,
+  groupMembers: 'all' | 'none' = 'all',
 ): Promise<{ snapshot: DirectorySnapshot; org: OrgSnapshot | null }> {
   if (client === null) return { snapshot: await provider.read(readOptions), org: null };
   const both = new AbortController();
@@ -145,7 +154,7 @@ export async function readDirectoryAndOrganization(
   signal?.addEventListener('abort', onAbort, { once: true });
   // Set by the organization read when it fails (a holder: assigned from the callback).
   const failed: { org: { error: unknown } | null } = { org: null };
-  const orgRead = client.readOrganization(both.signal).catch((error: unknown) => {
+  const orgRead = client.readOrganization(both.signal, { groupMembers }).catch((error: unknown) => {
     failed.org ??= { error };
     both.abort();
     return null;
@@ -208,6 +217,8 @@ export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Pro
       ...options,
       requireLogin: !options.dryRun,
       fingerprints: options.dryRun === true || options.reviewedPlan !== undefined,
+      // A plain sync reads group members only where needed; a dry run or a reviewed plan shows all.
+      groupMembers: options.groupMembers ?? (options.dryRun === true || options.reviewedPlan !== undefined ? 'all' : 'needed'),
     });
     prepared = { plan, scope, snapshot: { mode, stats } };
     if (options.reviewedPlan) assertPlanStillValid(options.reviewedPlan, plan);
