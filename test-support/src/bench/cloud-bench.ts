@@ -12,7 +12,7 @@
 // A provider is one plug-in file under cloud/ plus one line in PLUGINS.
 // Test-only: lives in test-support, never shipped.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchLog, positiveInt } from './cli.js';
 import { Cleanup, tempDir } from './cleanup.js';
@@ -26,6 +26,7 @@ const PLUGINS: Record<string, () => Promise<CloudBenchPlugin>> = {
   entra: async () => (await import('./cloud/entra.js')).entraBench,
   google: async () => (await import('./cloud/google.js')).googleBench,
   okta: async () => (await import('./cloud/okta.js')).oktaBench,
+  onelogin: async () => (await import('./cloud/onelogin.js')).oneLoginBench,
 };
 
 const USAGE = `usage: npm run bench:cloud -- --provider <${Object.keys(PLUGINS).join('|')}> [--users N] [--groups N] [--keep]`;
@@ -62,6 +63,8 @@ interface CloudRun {
   apiCalls: number;
   apiByRoute: Record<string, number>;
   bitwardenRequests: number;
+  /** Time the read spent waiting on the directory's rate limits (the provider's `rateLimitWaitedMs` stat), when it reports one. */
+  rateLimitWaitedMs: number | null;
 }
 
 function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -70,13 +73,25 @@ function diff(after: Record<string, number>, before: Record<string, number>): Re
   return out;
 }
 
-async function measure(run: CloudRun['run'], cli: DirconnCli, source: CloudBenchSource, fake: FakeTarget): Promise<CloudRun> {
+/** A stat of the run report `id` in `<dataDir>/reports/` (the sync's `--json` output names the report, not its stats). */
+function reportStat(dataDir: string, id: string | undefined, stat: string): number | null {
+  const dir = join(dataDir, 'reports');
+  if (id === undefined || !existsSync(dir)) return null;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const report = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { id?: string; stats?: Record<string, number> };
+    if (report.id === id) return typeof report.stats?.[stat] === 'number' ? report.stats[stat] : null;
+  }
+  return null;
+}
+
+async function measure(run: CloudRun['run'], cli: DirconnCli, source: CloudBenchSource, fake: FakeTarget, dataDir: string): Promise<CloudRun> {
   const before = source.requestsByRoute();
   fake.mark();
   benchLog(`${run} sync…`);
   const result = await cli.run(['--json', 'sync'], { stdout: 'capture', sampleRssMs: 200 });
   const apiByRoute = diff(source.requestsByRoute(), before);
-  const outcome = (JSON.parse(result.stdout) as { outcome?: string }).outcome ?? 'unknown';
+  const report = JSON.parse(result.stdout) as { outcome?: string; report?: string };
+  const outcome = report.outcome ?? 'unknown';
   const sampled = result.rss.reduce((max, s) => Math.max(max, s.kb), 0);
   const peakKb = result.stats?.maxRssKb ?? (sampled > 0 ? sampled : null);
   return {
@@ -87,6 +102,7 @@ async function measure(run: CloudRun['run'], cli: DirconnCli, source: CloudBench
     apiCalls: Object.values(apiByRoute).reduce((a, b) => a + b, 0),
     apiByRoute,
     bitwardenRequests: fake.countSinceMark().total,
+    rateLimitWaitedMs: reportStat(dataDir, report.report, 'rateLimitWaitedMs'),
   };
 }
 
@@ -116,12 +132,12 @@ async function main(): Promise<number> {
     const cli = new DirconnCli(dataDir, { DIRCONN_PLAINTEXT_SECRETS: 'true', DIRCONN_RESOURCE_STATS: '1', ...source.env }, cleanup);
     await cli.configure([['server', fake.fake.url], ...source.settings]);
     await cli.login(fake.fake.clientId, fake.fake.apiKey);
-    const runs = [await measure('full', cli, source, fake), await measure('unchanged', cli, source, fake)];
+    const runs = [await measure('full', cli, source, fake, dataDir), await measure('unchanged', cli, source, fake, dataDir)];
     const per10k = (calls: number): string => (calls / (options.users / 10_000)).toFixed(0);
     const table = renderTable(
-      ['run', 'outcome', 'wall', 'peak RSS', 'API calls', 'per 10k users', 'Bitwarden requests'],
-      runs.map((r) => [r.run, r.outcome, secs(r.wallMs), r.peakRssMb === null ? '?' : `${r.peakRssMb} MB`, String(r.apiCalls), per10k(r.apiCalls), String(r.bitwardenRequests)]),
-      new Set([2, 3, 4, 5, 6]),
+      ['run', 'outcome', 'wall', 'peak RSS', 'API calls', 'per 10k users', 'rate-limit wait', 'Bitwarden requests'],
+      runs.map((r) => [r.run, r.outcome, secs(r.wallMs), r.peakRssMb === null ? '?' : `${r.peakRssMb} MB`, String(r.apiCalls), per10k(r.apiCalls), r.rateLimitWaitedMs === null ? '-' : secs(r.rateLimitWaitedMs), String(r.bitwardenRequests)]),
+      new Set([2, 3, 4, 5, 6, 7]),
     );
     const routes = runs.map((r) => `${r.run}: ${Object.entries(r.apiByRoute).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     process.stdout.write(['', `cloud bench: ${plugin.name}, ${source.description}`, '', table, '', 'API calls by route:', ...routes.map((l) => `  ${l}`), '', `RESULT ${JSON.stringify({ provider: plugin.name, users: options.users, groups: options.groups, runs })}`, ''].join('\n'));
