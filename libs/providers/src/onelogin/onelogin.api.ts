@@ -6,10 +6,27 @@
  * throttled-out or malformed page aborts the read (the reference keeps what it had — silent
  * truncation, reference §6.5).
  */
+import { DirconnError } from '@dirconn/core';
 import type { HttpResponse, Transport } from '@dirconn/core';
 import type { OneLoginAuth } from './onelogin.auth.js';
 import { oneLoginApiFailure, oneLoginMalformed, type OneLoginRequestContext } from './onelogin.errors.js';
 import type { OneLoginRateLimiter } from './onelogin.rate-limit.js';
+
+/** Empty pages in a row, each with an After-Cursor, after which the list is taken as broken. */
+const MAX_EMPTY_PAGES = 3;
+
+/**
+ * The transport gives up on a 429 whose reset is further away than it waits (OneLogin's window is an
+ * hour): say that the limit is the account's, shared by every integration.
+ */
+function throttledHint(error: unknown): unknown {
+  if (!DirconnError.is(error) || error.code !== 'provider.throttled') return error;
+  return new DirconnError('provider.throttled', error.message, {
+    hint: "OneLogin's API limit is per account and per hour, shared by every integration: run the sync after the reset, or ask OneLogin support for a higher limit. Nothing was synced.",
+    cause: error,
+    details: error.details,
+  });
+}
 
 /** Request counters for stats and benches. */
 export interface OneLoginApiStats {
@@ -53,11 +70,16 @@ export class OneLoginApiClient {
       try {
         this.stats.requests++;
         response = await this.transport.send({ method: 'GET', url, headers: { authorization, accept: 'application/json' }, ...(signal ? { signal } : {}) }, { route, what: context.what, classify: this.limiter.classify() });
+      } catch (error) {
+        throw throttledHint(error);
       } finally {
         this.limiter.release(response);
       }
       // An expired or revoked token: fetch a new one, once.
-      if (response.status === 401 && attempt === 1 && this.auth.invalidate()) continue;
+      if (response.status === 401 && attempt === 1) {
+        this.auth.invalidate(authorization);
+        continue;
+      }
       if (response.status !== 200) throw oneLoginApiFailure(response, context);
       try {
         return { doc: JSON.parse(response.body) as unknown, response };
@@ -69,11 +91,13 @@ export class OneLoginApiClient {
 
   /**
    * Every item of a paged list, page by page (`onPage` sees each page's items). Throws on any failed
-   * page, a body that is not a JSON array, or a cursor that repeats.
+   * page, a body that is not a JSON array, a cursor that repeats, or a run of empty pages that keep
+   * pointing further.
    */
   async list<T>(path: string, params: readonly [string, string][], counter: string, context: OneLoginRequestContext, onPage: (items: T[]) => void, signal?: AbortSignal): Promise<void> {
     const seen = new Set<string>();
     let cursor: string | null = null;
+    let emptyPages = 0;
     for (;;) {
       const url = this.url(path, cursor === null ? params : [...params, ['cursor', cursor]]);
       const { doc, response }: { doc: unknown; response: HttpResponse } = await this.get(url, context, signal);
@@ -82,6 +106,8 @@ export class OneLoginApiClient {
       onPage(doc as T[]);
       const next = (response.headers['after-cursor'] ?? '').trim();
       if (next === '') return;
+      emptyPages = doc.length === 0 ? emptyPages + 1 : 0;
+      if (emptyPages >= MAX_EMPTY_PAGES) throw oneLoginMalformed(context.what, `${MAX_EMPTY_PAGES} empty pages in a row still pointed to a next page`);
       if (seen.has(next)) throw oneLoginMalformed(context.what, 'the same After-Cursor came back twice');
       seen.add(next);
       cursor = next;

@@ -3,7 +3,9 @@
  * `POST <base>/auth/oauth2/v2/token` with HTTP Basic `client_id:client_secret` and the JSON body
  * `{"grant_type":"client_credentials"}`, as the reference sends it. The token is reused until a minute
  * before `expires_in` (10 hours) runs out, and dropped after a 401 so the next call fetches a new one
- * (once: see OneLoginApiClient). The secret goes only into that header, never into a message.
+ * (once per call: see OneLoginApiClient). Parallel calls share one token request, and a 401 answered
+ * to an older token never drops a newer one. The secret goes only into that header, never into a
+ * message.
  */
 import { DirconnError } from '@dirconn/core';
 import type { Clock, Transport } from '@dirconn/core';
@@ -12,6 +14,7 @@ import { oneLoginTokenFailure } from './onelogin.errors.js';
 /** Gives the `Authorization` header of API calls. */
 export class OneLoginAuth {
   #cached: { token: string; expiresAt: number } | null = null;
+  #pending: Promise<string> | null = null;
   /** Tokens fetched in this run (stats). */
   fetched = 0;
 
@@ -23,17 +26,22 @@ export class OneLoginAuth {
     private readonly clock: Clock,
   ) {}
 
-  /** Forget the cached token (after a 401); false when there was none to refresh. */
-  invalidate(): boolean {
-    const had = this.#cached !== null;
-    this.#cached = null;
-    return had;
+  /** Forgets the cached token after a 401 answered to `usedHeader` (unless a newer token is cached already). */
+  invalidate(usedHeader: string): void {
+    if (this.#cached !== null && `Bearer ${this.#cached.token}` === usedHeader) this.#cached = null;
   }
 
   /** `Bearer <access token>`, fetching a token when none is cached or it is about to expire. */
-  async header(signal?: AbortSignal): Promise<string> {
+  header(signal?: AbortSignal): Promise<string> {
     const now = this.clock.now().getTime();
-    if (this.#cached !== null && now < this.#cached.expiresAt) return `Bearer ${this.#cached.token}`;
+    if (this.#cached !== null && now < this.#cached.expiresAt) return Promise.resolve(`Bearer ${this.#cached.token}`);
+    this.#pending ??= this.#fetch(now, signal).finally(() => {
+      this.#pending = null;
+    });
+    return this.#pending;
+  }
+
+  async #fetch(now: number, signal?: AbortSignal): Promise<string> {
     const url = `${this.base}/auth/oauth2/v2/token`;
     const basic = Buffer.from(`${this.clientId}:${this.secret}`, 'utf8').toString('base64');
     let response;

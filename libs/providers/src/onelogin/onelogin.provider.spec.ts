@@ -162,6 +162,21 @@ describe('OneLoginProvider: paging and failing closed', () => {
   });
 });
 
+describe('OneLoginProvider: empty pages', () => {
+  it('refuses empty pages that keep pointing to a next one', async () => {
+    const { onelogin, clock } = world();
+    let n = 0;
+    const http: HttpClient = {
+      send: async (request) => {
+        const r = await onelogin.httpClient().send(request);
+        return request.url.includes('/api/2/users') ? { ...r, body: '[]', headers: { ...r.headers, 'after-cursor': Buffer.from(`o:${++n}`).toString('base64url') } } : r;
+      },
+    };
+    await expect(read(provider(onelogin, clock, { http }), { groups: false })).rejects.toMatchObject({ code: 'provider.incomplete-read', message: expect.stringContaining('empty pages') });
+    expect(n).toBe(3);
+  });
+});
+
 describe('OneLoginProvider: token', () => {
   it('reuses the token across reads and fetches a new one, once, after a 401', async () => {
     const { onelogin, clock } = world();
@@ -173,6 +188,25 @@ describe('OneLoginProvider: token', () => {
     await read(p);
     expect(onelogin.count('token')).toBe(2);
     expect(onelogin.requests.filter((r) => r.status === 401)).toHaveLength(1);
+  });
+
+  it('parallel role reads share one new token when the token is revoked in the middle', async () => {
+    const { onelogin, clock } = world({ seed: oneLoginGeneratedSeed(50, 40, 3) });
+    let revoked = false;
+    const http: HttpClient = {
+      send: (request) => {
+        if (!revoked && request.url.includes('/api/2/roles/')) {
+          revoked = true;
+          onelogin.revokeTokens();
+        }
+        return onelogin.httpClient().send(request);
+      },
+    };
+    const s = await read(provider(onelogin, clock, { http }));
+    expect(s.groups).toHaveLength(40);
+    expect(s.groups?.every((g) => g.userMemberExternalIds.length === 3)).toBe(true);
+    expect(onelogin.count('token')).toBe(2);
+    expect(onelogin.requests.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1);
   });
 
   it('a 401 that persists after the refresh fails as auth.directory', async () => {
@@ -217,7 +251,7 @@ describe('OneLoginProvider: rate limits', () => {
     onelogin.consume(99);
     await expect(read(provider(onelogin, clock))).rejects.toMatchObject({ code: 'provider.throttled', message: expect.stringMatching(/resets in \d+ s/) });
     onelogin.fail({ route: 'api', status: 429, times: Infinity, resetSeconds: 1800 });
-    await expect(read(provider(onelogin, clock))).rejects.toMatchObject({ code: 'provider.throttled' });
+    await expect(read(provider(onelogin, clock))).rejects.toMatchObject({ code: 'provider.throttled', hint: expect.stringContaining('per account and per hour') });
   });
 });
 
