@@ -18,6 +18,7 @@ export function environmentTable(bindings: readonly SecretBinding[]): [string, s
   return [
     ['DIRCONN_DATA_DIR', 'data directory (default: per-OS config dir, e.g. ~/.config/dirconn)'],
     ['DIRCONN_PLAINTEXT_SECRETS', '"true" stores secrets in the data file instead of the OS keychain'],
+    ['DIRCONN_<SECTION>_<FIELD>', 'any setting for this run, e.g. DIRCONN_LDAP_HOSTNAME, DIRCONN_SYNC_USER_FILTER (checked like "dirconn config", never saved)'],
     ...secretRows,
     ['HTTPS_PROXY / NO_PROXY', 'proxy for Bitwarden API and cloud directory calls'],
     ['NO_COLOR', 'no colour in output'],

@@ -9,8 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  applyEnvironmentSettings,
   DirconnError,
   fileErrorCode,
+  resolveEnvironmentSettings,
+  unknownSettingVariables,
+  type EnvironmentSetting,
+  type DirconnConfig,
   type FileReader,
   type FileWriter,
   type HttpClient,
@@ -58,20 +63,28 @@ export interface NodePlatform {
   readonly fileWriter: FileWriter;
   /** Opens the data directory (holding the lock unless told not to) for `fn`, and closes it after. */
   withWorkspace<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, options?: WorkspaceOptions): Promise<T>;
-  /** The use-case deps over an already open workspace. */
-  deps(workspace: Workspace): UseCaseDeps;
+  /**
+   * The use-case deps over an already open workspace, with the environment's settings (see
+   * {@link NodePlatform.environmentSettings}; none when not given).
+   */
+  deps(workspace: Workspace, environment?: readonly EnvironmentSetting[]): UseCaseDeps;
+  /**
+   * The `DIRCONN_<SECTION>_<FIELD>` settings of the environment, checked like `dirconn config`
+   * against the open workspace (throws `config.invalid` naming the first bad variable).
+   */
+  environmentSettings(workspace: Workspace): Promise<EnvironmentSetting[]>;
 }
 
 /** Builds the platform for one process. Nothing is opened, read or contacted until used. */
 export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   const env = options.env;
-  const deps = (workspace: Workspace): UseCaseDeps => {
+  const deps = (workspace: Workspace, environment: readonly EnvironmentSetting[] = []): UseCaseDeps => {
     // Built on first use: `config server.caFile <fix>` must work while the CA file is broken, and a
     // malformed DIRCONN_PLAINTEXT_SECRETS only matters to commands that touch secrets.
     let secrets: SecretStore | undefined;
     let http: HttpClient | undefined;
     return {
-      workspace: workspacePort(workspace),
+      workspace: workspacePort(workspace, environment),
       get secrets(): SecretStore {
         return (secrets ??= createSecretStore({ env, workspace, bindings: registrySecretBindings }));
       },
@@ -79,7 +92,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
       providers: getProviderDefinition,
       files: nodeFiles,
       get http(): HttpClient {
-        return (http ??= bitwardenHttp(workspace, env));
+        return (http ??= bitwardenHttp(applyEnvironmentSettings(workspace.data.config, environment).server, env));
       },
       directoryHttp: new NodeHttpClient({ errorCode: 'provider.unreachable', env }),
       clock: systemClock,
@@ -90,16 +103,27 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
       newId: () => randomUUID(),
     };
   };
+  let warnedUnknown = false;
+  const environmentSettings = async (workspace: Workspace): Promise<EnvironmentSetting[]> => {
+    if (!warnedUnknown) {
+      warnedUnknown = true;
+      for (const name of unknownSettingVariables(providerDefinitions, env)) {
+        options.logger.warn(`${name} is set but is not a dirconn setting variable; it is ignored (see "dirconn config --help" for the DIRCONN_<SECTION>_<FIELD> names).`);
+      }
+    }
+    return resolveEnvironmentSettings({ definitions: providerDefinitions, files: nodeFiles, env, stored: workspace.data.config });
+  };
   return {
     definitions: providerDefinitions,
     secretBindings: registrySecretBindings,
     files: nodeFiles,
     fileWriter: nodeFileWriter,
     deps,
+    environmentSettings,
     async withWorkspace<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, workspaceOptions: WorkspaceOptions = {}): Promise<T> {
       const workspace = await openWorkspace({ lock: workspaceOptions.lock ?? true, command, env });
       try {
-        return await fn(deps(workspace), workspace);
+        return await fn(deps(workspace, await environmentSettings(workspace)), workspace);
       } finally {
         await workspace.close();
       }
@@ -108,8 +132,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
 }
 
 /** HTTP to the Bitwarden server with its CA file, TLS setting and the proxy from the environment. */
-function bitwardenHttp(workspace: Workspace, env: Readonly<Record<string, string | undefined>>): HttpClient {
-  const server = workspace.data.config.server;
+function bitwardenHttp(server: DirconnConfig['server'], env: Readonly<Record<string, string | undefined>>): HttpClient {
   let ca: string | undefined;
   if (server.caFile) {
     try {

@@ -1,13 +1,26 @@
 /** Adapts a storage `Workspace` (the locked data file) to the port the use cases need. */
-import type { DirconnConfig, LoginReference, RunReport, SyncState, WorkspacePort } from '@dirconn/core';
+import {
+  applyEnvironmentSettings,
+  withoutEnvironmentSettings,
+  type DirconnConfig,
+  type EnvironmentSetting,
+  type LoginReference,
+  type RunReport,
+  type SyncState,
+  type WorkspacePort,
+} from '@dirconn/core';
 import { listRunReports, writeRunReport, type Workspace } from '@dirconn/storage';
 
-/** The use cases' view of an open workspace; every write is one atomic `workspace.update`. */
-export function workspacePort(workspace: Workspace): WorkspacePort {
+/**
+ * The use cases' view of an open workspace; every write is one atomic `workspace.update`. The
+ * configuration seen is the data file's with `environment`'s settings in place; they are never saved.
+ */
+export function workspacePort(workspace: Workspace, environment: readonly EnvironmentSetting[] = []): WorkspacePort {
   return {
     get config(): DirconnConfig {
-      return workspace.data.config;
+      return applyEnvironmentSettings(workspace.data.config, environment);
     },
+    environment,
     get appId(): string {
       return workspace.data.appId;
     },
@@ -38,7 +51,7 @@ export function workspacePort(workspace: Workspace): WorkspacePort {
     },
     async saveConfig(config: DirconnConfig): Promise<void> {
       await workspace.update((data) => {
-        data.config = config;
+        data.config = withoutEnvironmentSettings(config, data.config, environment);
       });
     },
     async saveLogin(login: LoginReference | null): Promise<void> {

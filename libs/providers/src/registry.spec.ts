@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { allConfigKeys, settingVariable } from '@dirconn/core';
 import { getProviderDefinition, providerDefinitions, registrySecretBindings } from './registry.js';
 
 describe('provider registry', () => {
@@ -39,5 +40,14 @@ describe('secret bindings generated from the registry', () => {
     const names = registrySecretBindings.flatMap((b) => [b.variable, b.fileVariable]).filter((n) => n !== null);
     expect(new Set(names).size).toBe(names.length);
     expect(new Set(registrySecretBindings.map((b) => b.account)).size).toBe(registrySecretBindings.length);
+  });
+
+  it('names each secret\'s variable like every other setting (DIRCONN_<SECTION>_<FIELD>), and gives no two settings one variable (issue #13 item 3)', () => {
+    // The variable is the setting's or one of its reference aliases' (onelogin.secret → DIRCONN_ONELOGIN_SECRET).
+    for (const d of providerDefinitions) {
+      if (d.secret) expect([d.secret.setting, ...(d.secret.aliases ?? [])].map(settingVariable)).toContain(d.secret.variable);
+    }
+    const variables = allConfigKeys(providerDefinitions).map((k) => settingVariable(k.field.key));
+    expect(new Set(variables).size).toBe(variables.length);
   });
 });

@@ -48,6 +48,10 @@ Examples:
   $ dirconn config server https://vault.example.com
   $ dirconn config sync.userPath null                # clear
 
+Every setting can also come from the environment as DIRCONN_<SECTION>_<FIELD> (upper snake case,
+e.g. DIRCONN_LDAP_HOSTNAME, DIRCONN_SYNC_USER_FILTER, DIRCONN_DIRECTORY, DIRCONN_SERVER): checked like
+"dirconn config", it overrides the data file for that run and is never written to it.
+
 Settings:
 ${allConfigKeys(ctx.platform().definitions)
   .map((k) => `  ${k.field.key.padEnd(32)} ${k.field.description}`)
@@ -84,12 +88,20 @@ function shown(setting: SettingView): unknown {
   return setting.value;
 }
 
+/** `from: 'environment'` and the variable when a DIRCONN_* variable (setting or secret) gives the value. */
+function origin(setting: SettingView): { from?: 'environment'; variable?: string } {
+  if (setting.source === 'environment' && setting.variable !== undefined) return { from: 'environment', variable: setting.variable };
+  const secretOrigin = setting.secret?.origin;
+  if (secretOrigin !== undefined && secretOrigin !== null && secretOrigin.kind !== 'store') return { from: 'environment', variable: secretOrigin.name };
+  return {};
+}
+
 function renderList(ctx: CliContext, list: Awaited<ReturnType<typeof listSettings>>): void {
-  const settings = list.settings.map((s) => ({ key: s.key, value: shown(s), secret: s.secret !== undefined }));
+  const settings = list.settings.map((s) => ({ key: s.key, value: shown(s), secret: s.secret !== undefined, ...origin(s) }));
   ctx.output().result({ settings, dataFile: list.location }, (r) =>
     `${table(
       ['SETTING', 'VALUE'],
-      r.settings.map((s) => [s.key, settingText(s.value)]),
+      r.settings.map((s) => [s.key, `${settingText(s.value)}${s.variable !== undefined ? `  (from environment ${s.variable})` : ''}`]),
     )}\n\nSettings of other directory types are hidden; "dirconn config <key>" shows any one.`,
   );
 }

@@ -4,6 +4,7 @@
  * when (e.g. "state saved only after a successful apply").
  */
 import { DEFAULT_SERVER_CONFIG, DEFAULT_SYNC_CONFIG, type DirconnConfig } from '../config/config.js';
+import { applyEnvironmentSettings, withoutEnvironmentSettings, type EnvironmentSetting } from '../config/env-settings.js';
 import type { SyncState } from '../model/state.js';
 import type { RunReport } from '../usecases/run-report.js';
 import type { LoginReference, WorkspacePort } from '../usecases/workspace.port.js';
@@ -23,6 +24,8 @@ export interface MemoryWorkspaceSeed {
   state?: Record<string, SyncState>;
   reports?: RunReport[];
   location?: string;
+  /** Settings given by the environment (as the composition root resolves them). */
+  environment?: readonly EnvironmentSetting[];
 }
 
 /** A fresh configuration with every default (deep copy). */
@@ -34,6 +37,7 @@ export function emptyConfig(): DirconnConfig {
 export class MemoryWorkspace implements WorkspacePort {
   readonly appId: string;
   readonly location: string;
+  readonly environment: readonly EnvironmentSetting[];
   /** Every write in order (for assertions). */
   readonly writes: MemoryWorkspaceWrite[] = [];
   #config: DirconnConfig;
@@ -47,11 +51,17 @@ export class MemoryWorkspace implements WorkspacePort {
     this.appId = seed.appId ?? '00000000-0000-4000-8000-0000000000a1';
     this.#login = seed.login ?? null;
     this.location = seed.location ?? 'memory';
+    this.environment = seed.environment ?? [];
     for (const [scope, state] of Object.entries(seed.state ?? {})) this.#state.set(scope, structuredClone(state));
     this.reports.push(...structuredClone(seed.reports ?? []));
   }
 
   get config(): DirconnConfig {
+    return structuredClone(applyEnvironmentSettings(this.#config, this.environment));
+  }
+
+  /** The configuration as saved (without the environment's settings). */
+  get storedConfig(): DirconnConfig {
     return structuredClone(this.#config);
   }
 
@@ -83,7 +93,7 @@ export class MemoryWorkspace implements WorkspacePort {
   }
 
   saveConfig(config: DirconnConfig): Promise<void> {
-    this.#config = structuredClone(config);
+    this.#config = structuredClone(withoutEnvironmentSettings(config, this.#config, this.environment));
     this.writes.push({ kind: 'config' });
     return Promise.resolve();
   }

@@ -6,6 +6,7 @@
  */
 import { findConfigKey, readKey, requireConfigKey, writeKey, type ConfigKey } from '../config/config-keys.js';
 import { DEFAULT_SYNC_CONFIG, type DirconnConfig } from '../config/config.js';
+import { environmentSettingFor } from '../config/env-settings.js';
 import { checkDnSyntax, checkFilterSyntax, parseSettingValue, settingText } from '../config/setting-value.js';
 import { DirconnError } from '../errors.js';
 import { secretAccountFor, type SettingExpansion } from '../model/provider-definition.js';
@@ -57,6 +58,14 @@ export async function setSetting(deps: UseCaseDeps, input: SetSettingInput): Pro
   const expansion = expandSetting(deps, draft, key, value);
   const renewed = renewIdentityIfChanged(deps, current, draft, key);
   if (renewed) warnings.push(renewed);
+  const fromEnvironment = environmentSettingFor(deps.workspace.environment, key);
+  if (fromEnvironment !== undefined) {
+    warnings.push({
+      code: 'config.environment-override',
+      setting: key.field.key,
+      message: `${fromEnvironment.variable} is set and overrides ${key.field.key} while it is; the data file ${value === fromEnvironment.value ? 'keeps its own value (the same as the variable\'s is not written)' : 'gets the new value'}.`,
+    });
+  }
   if (input.verify !== false && value !== null && key.field.kind === 'dn') {
     warnings.push(...(await verifyLocation(deps, draft, key, input.signal)));
   }

@@ -5,6 +5,7 @@
  */
 import { allConfigKeys, isKeyStored, readKey, requireConfigKey, type ConfigKey } from '../config/config-keys.js';
 import type { DirconnConfig } from '../config/config.js';
+import { environmentSettingFor } from '../config/env-settings.js';
 import type { FieldKind } from '../config/fields.js';
 import { secretAccountFor, type ProviderDefinition } from '../model/provider-definition.js';
 import type { SecretOverride } from '../ports.js';
@@ -25,8 +26,13 @@ export interface SettingView {
   /** The stored value, else the default; null for secrets (see `secret`). */
   value: unknown;
   defaultValue: unknown;
-  /** `stored` when the data file has a value of its own, else `default`. */
-  source: 'stored' | 'default';
+  /**
+   * `environment` when a `DIRCONN_<SECTION>_<FIELD>` variable gives the value for this run (see
+   * `variable`), `stored` when the data file has a value of its own, else `default`.
+   */
+  source: 'stored' | 'default' | 'environment';
+  /** The environment variable giving the value, when `source` is `environment`. */
+  variable?: string;
   /** For secret settings only. */
   secret?: SecretStatus;
 }
@@ -62,13 +68,17 @@ async function viewOf(deps: UseCaseDeps, config: DirconnConfig, key: ConfigKey):
     const secret = await secretStatus(deps, config, key.location.type, key.location.definition);
     return { ...base, value: null, source: secret.set ? 'stored' : 'default', secret };
   }
+  const fromEnvironment = environmentSettingFor(deps.workspace.environment, key);
+  if (fromEnvironment !== undefined) return { ...base, value: fromEnvironment.value, source: 'environment', variable: fromEnvironment.variable };
   return { ...base, value: readKey(config, key) ?? null, source: isKeyStored(config, key) ? 'stored' : 'default' };
 }
 
 /** Whether the source's secret is set for its current configuration id. */
 async function secretStatus(deps: UseCaseDeps, config: DirconnConfig, type: string, definition: ProviderDefinition): Promise<SecretStatus> {
+  // A source with no configuration id yet (configured by the environment only) uses the `default`
+  // id, as resolveDirectory does; an environment variable then still counts as set.
   const id = config.directories[type]?.id;
-  const account = typeof id === 'string' ? secretAccountFor(definition, id) : null;
+  const account = secretAccountFor(definition, typeof id === 'string' ? id : 'default');
   if (account === null) return { set: false, origin: null };
   try {
     if ((await deps.secrets.get(account)) === null) return { set: false, origin: null };

@@ -4,6 +4,7 @@
  * composition root); tests use `MemoryWorkspace` from `@dirconn/core/testing`.
  */
 import type { DirconnConfig } from '../config/config.js';
+import type { EnvironmentSetting } from '../config/env-settings.js';
 import type { SyncState } from '../model/state.js';
 import type { RunReport } from './run-report.js';
 
@@ -16,7 +17,13 @@ export interface LoginReference {
 }
 
 export interface WorkspacePort {
+  /** The effective configuration: the data file's, with the environment's settings in place. */
   readonly config: DirconnConfig;
+  /**
+   * Settings given by `DIRCONN_<SECTION>_<FIELD>` variables for this run (issue #13 item 3), already
+   * in {@link config}; `saveConfig` keeps them out of the data file. Absent or empty when none.
+   */
+  readonly environment?: readonly EnvironmentSetting[];
   /** Device identifier sent with token requests (stable per installation). */
   readonly appId: string;
   /** Organization API client id (`organization.<guid>`), or null when logged out. */
@@ -33,7 +40,10 @@ export interface WorkspacePort {
   saveState(scope: string, state: SyncState): Promise<void>;
   /** Saves several scopes' states in one atomic write. */
   saveStates(states: Record<string, SyncState>): Promise<void>;
-  /** Replaces the configuration atomically (already validated by the caller). */
+  /**
+   * Replaces the configuration atomically (already validated by the caller). Values equal to an
+   * environment setting are not written (the data file keeps its own value).
+   */
   saveConfig(config: DirconnConfig): Promise<void>;
   /** Saves the login references, or forgets them with null. */
   saveLogin(login: LoginReference | null): Promise<void>;
