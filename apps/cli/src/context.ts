@@ -73,6 +73,15 @@ export class CliContext {
     this.loggerInstance = this.buildLogger();
   }
 
+  /**
+   * True when log lines would only repeat the human messages beside them: text lines on stderr at
+   * the default level. Then a run's start, end and failure are not logged (the messages say it).
+   */
+  logsBesideMessages(): boolean {
+    const g = this.globals();
+    return (g.logFormat ?? 'text') === 'text' && g.logFile === undefined && g.logLevel === undefined && g.verbose !== true && this.io.env['DIRCONN_DEBUG'] !== 'true';
+  }
+
   private buildLogger(): Logger {
     const g = this.globals();
     const format = g.logFormat ?? 'text';

@@ -173,3 +173,25 @@ describe('a closed output pipe (dirconn … | head)', () => {
     expect(() => ignoreClosedPipe(other)).toThrow('write EIO');
   });
 });
+
+describe('sync --interval and the logging options (usage)', () => {
+  it.each([
+    [['sync', '--interval', '5', '--allow-removals', '3'], /cannot be combined with --allow-\*, --plan or --dry-run/],
+    [['sync', '--interval', '5', '--dry-run'], /cannot be combined/],
+    [['sync', '--interval', '0'], /expected a number greater than 0/],
+    [['sync', '--interval', 'soon'], /expected a number greater than 0/],
+    [['--log-format', 'xml', 'sync'], /Allowed choices are text, json/],
+    [['--log-level', 'trace', 'sync'], /Allowed choices are debug, info, warn, error/],
+    [['--log-max-files', '1.5', 'sync'], /expected a whole number greater than 0/],
+  ])('dirconn %j is a usage error', async (args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('an unwritable --log-file fails before the command runs (exit 3)', async () => {
+    const result = await run(['--log-file', join(dataDir, 'missing', 'dirconn.log'), 'sync', '--dry-run']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Cannot open the log file');
+  });
+});

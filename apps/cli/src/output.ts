@@ -86,8 +86,11 @@ export class Output {
     }
   }
 
-  /** Prints an error: `{error: {...}}` on stdout with --json, red text on stderr otherwise. */
-  error(error: unknown): ErrorData {
+  /**
+   * Prints an error: `{error: {...}}` on stdout with --json (on one line with `compact`: the
+   * `sync --interval` service prints one document per run), red text on stderr otherwise.
+   */
+  error(error: unknown, options: { compact?: boolean } = {}): ErrorData {
     this.clearProgress();
     const raw = toErrorData(error);
     // Every error carries a hint (the documented JSON shape is {code, message, hint}).
@@ -96,7 +99,7 @@ export class Output {
     if (raw.action !== undefined) data.action = raw.action;
     if (raw.details !== undefined) data.details = raw.details;
     if (this.options.json) {
-      this.io.stdout.write(`${JSON.stringify({ error: data }, null, 2)}\n`);
+      this.io.stdout.write(`${options.compact === true ? JSON.stringify({ error: data }) : JSON.stringify({ error: data }, null, 2)}\n`);
     } else {
       this.io.stderr.write(`${this.style('red', 'Error:')} ${data.message}\n`);
       if (data.hint) this.io.stderr.write(`${this.style('dim', 'Hint:')} ${data.hint}\n`);

@@ -47,3 +47,4 @@ export * from './usecases/directory-side.js';
 export * from './monitor/run-metrics.js';
 export * from './usecases/monitored-sync.usecase.js';
 export * from './usecases/environment-settings.js';
+export * from './usecases/sync-service.js';

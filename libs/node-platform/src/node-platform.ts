@@ -18,6 +18,7 @@ import {
   type DirconnConfig,
   type FileReader,
   type FileWriter,
+  type Clock,
   type HttpClient,
   type Logger,
   type ProviderDefinition,
@@ -61,6 +62,8 @@ export interface NodePlatform {
   readonly files: FileReader;
   /** Writes the status files of monitored runs (metrics, heartbeat). */
   readonly fileWriter: FileWriter;
+  /** Wall time and abortable waits (the `sync --interval` service). */
+  readonly clock: Clock;
   /** Opens the data directory (holding the lock unless told not to) for `fn`, and closes it after. */
   withWorkspace<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, options?: WorkspaceOptions): Promise<T>;
   /**
@@ -118,6 +121,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     secretBindings: registrySecretBindings,
     files: nodeFiles,
     fileWriter: nodeFileWriter,
+    clock: systemClock,
     deps,
     environmentSettings,
     async withWorkspace<T>(command: string, fn: (deps: UseCaseDeps, workspace: Workspace) => Promise<T>, workspaceOptions: WorkspaceOptions = {}): Promise<T> {

@@ -30,6 +30,7 @@ export async function syncOnce(ctx: CliContext, options: SyncRunOptions): Promis
     return await ctx.withDeps('sync', async (deps) => {
       const result = await runMonitoredSync(deps, { fileWriter: ctx.platform().fileWriter }, {
         runId,
+        logRuns: !ctx.logsBesideMessages(),
         dryRun: options.dryRun,
         force: options.force,
         overrides: options.overrides,

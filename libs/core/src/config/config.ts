@@ -29,7 +29,7 @@ export interface ServerConfig {
 export interface SyncConfig {
   users: boolean;
   groups: boolean;
-  /** Desktop/scheduled interval in minutes (min 5). */
+  /** Minutes between scheduled syncs: the desktop schedule and `dirconn sync --interval` without a value (min 5). */
   interval: number | null;
   userFilter: string | null;
   groupFilter: string | null;
@@ -145,7 +145,7 @@ const optionalString = (key: string, description: string): ConfigField => ({ key
 export const SYNC_FIELDS: readonly ConfigField[] = [
   { key: 'sync.users', kind: 'boolean', defaultValue: false, description: 'Sync users. Default false.' },
   { key: 'sync.groups', kind: 'boolean', defaultValue: false, description: 'Sync groups (OneLogin: roles). Default false.' },
-  { key: 'sync.interval', kind: 'integer', min: 5, defaultValue: 5, description: 'Minutes between scheduled syncs (desktop and `dirconn sync --every`); minimum 5. Default 5.' },
+  { key: 'sync.interval', kind: 'integer', min: 5, defaultValue: 5, description: 'Minutes between scheduled syncs (desktop, and `dirconn sync --interval` without a value); minimum 5. Default 5.' },
   { key: 'sync.userFilter', kind: 'filter', defaultValue: null, description: 'User filter. LDAP: an LDAP filter ANDed with the object class, e.g. (memberOf=cn=vault,ou=groups,dc=example,dc=com).' },
   { key: 'sync.groupFilter', kind: 'filter', defaultValue: null, description: 'Group filter. LDAP: an LDAP filter ANDed with the object class.' },
   { key: 'sync.removeDisabled', kind: 'boolean', defaultValue: false, description: 'Remove users disabled in the directory from the organization. Default false.' },

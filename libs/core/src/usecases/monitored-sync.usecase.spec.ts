@@ -100,4 +100,12 @@ describe('runMonitoredSync', () => {
     await expect(deps.files.readText(METRICS)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(deps.files.touched).toEqual([]);
   });
+
+  it('logRuns: false leaves the run lines to the face (status warnings are still logged)', async () => {
+    const { deps, lines } = depsWithLog(['alice']);
+    deps.files.failing.set(METRICS, 'EACCES');
+    deps.provider.setResult(new DirconnError('provider.unreachable', 'The directory is down.'));
+    await expect(runMonitoredSync(deps, { fileWriter: deps.files }, { ...options, logRuns: false })).rejects.toMatchObject({ code: 'provider.unreachable' });
+    expect(lines.filter((l) => l.level !== 'debug').map((l) => l.message)).toEqual([`Could not write the metrics file ${METRICS} (EACCES).`]);
+  });
 });

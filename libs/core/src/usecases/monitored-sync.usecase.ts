@@ -7,7 +7,7 @@
  */
 import { DirconnError, toErrorData } from '../errors.js';
 import { metricsAfterRun, parseMetricSamples, renderMetrics } from '../monitor/run-metrics.js';
-import { fileErrorCode, type FileWriter } from '../ports.js';
+import { fileErrorCode, silentLogger, type FileWriter } from '../ports.js';
 import type { RunReport } from './run-report.js';
 import type { UseCaseDeps } from './session.js';
 import { runSync, type SyncOptions, type SyncResult } from './sync.usecase.js';
@@ -19,6 +19,11 @@ export interface MonitorOptions {
   metricsFile?: string | null;
   /** File whose modification time is set after every successful run (synced or unchanged). */
   heartbeatFile?: string | null;
+  /**
+   * Log the run's start, end and failure (default true). A face whose log lines land beside its own
+   * messages (text on a terminal) turns it off so a failure is not told twice.
+   */
+  logRuns?: boolean;
 }
 
 /** The ports a monitored run needs beyond the use-case deps. */
@@ -38,7 +43,8 @@ export async function runMonitoredSync(
   options: SyncOptions & MonitorOptions,
 ): Promise<MonitoredSyncResult> {
   let report: RunReport | undefined;
-  deps.logger.info('Sync started', { dryRun: options.dryRun === true, force: options.force === true });
+  const log = options.logRuns === false ? silentLogger : deps.logger;
+  log.info('Sync started', { dryRun: options.dryRun === true, force: options.force === true });
   try {
     const result = await runSync(deps, {
       ...options,
@@ -47,7 +53,7 @@ export async function runMonitoredSync(
         options.onReport?.(made);
       },
     });
-    deps.logger.info('Sync finished', {
+    log.info('Sync finished', {
       outcome: result.outcome,
       requestsPosted: result.requestsPosted,
       durationMs: result.report.durationMs,
@@ -58,8 +64,8 @@ export async function runMonitoredSync(
   } catch (error) {
     const data = toErrorData(error);
     const cancelled = DirconnError.is(error) && error.code === 'cancelled';
-    if (cancelled) deps.logger.warn('Sync cancelled', { code: data.code });
-    else deps.logger.error(report?.outcome === 'safety-stop' ? 'Sync stopped by a safety check' : 'Sync failed', { code: data.code, message: data.message });
+    if (cancelled) log.warn('Sync cancelled', { code: data.code });
+    else log.error(report?.outcome === 'safety-stop' ? 'Sync stopped by a safety check' : 'Sync failed', { code: data.code, message: data.message });
     if (report !== undefined && !cancelled && report.outcome !== 'dry-run') {
       await recordRunStatus(deps, ports, report, options);
     }
