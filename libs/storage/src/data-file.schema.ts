@@ -282,6 +282,21 @@ function validateConfig(value: unknown, filled: string[]): DirconnConfig {
   return { ...input, server, directory, sync, directories };
 }
 
+/** A `SyncedUser[]` or null (`syncedUsers`, `pendingUsers`). */
+function checkSyncedUsers(v: unknown, p: string): void {
+  if (v === null) return;
+  if (!Array.isArray(v)) fail(p, 'an array or null', v);
+  for (let i = 0; i < v.length; i++) {
+    const user: unknown = v[i];
+    if (!isPlainObject(user) || typeof user['externalId'] !== 'string' || typeof user['email'] !== 'string') {
+      const itemPath = `${p}[${i}]`;
+      const entry = expectObject(user, itemPath);
+      checkField(entry['externalId'], 'string', `${itemPath}.externalId`);
+      checkField(entry['email'], 'string', `${itemPath}.email`);
+    }
+  }
+}
+
 /** Checks one scope's state in place (no copy of the potentially 100k-entry arrays). */
 function validateSyncState(value: unknown, path: string, filled: string[]): SyncState {
   const input = expectObject(value, path);
@@ -299,19 +314,8 @@ function validateSyncState(value: unknown, path: string, filled: string[]): Sync
       checkField(counts['users'], 'number', child(p, 'users'));
       checkField(counts['groups'], 'number', child(p, 'groups'));
     },
-    syncedUsers: (v, p) => {
-      if (v === null) return;
-      if (!Array.isArray(v)) fail(p, 'an array or null', v);
-      for (let i = 0; i < v.length; i++) {
-        const user: unknown = v[i];
-        if (!isPlainObject(user) || typeof user['externalId'] !== 'string' || typeof user['email'] !== 'string') {
-          const itemPath = `${p}[${i}]`;
-          const entry = expectObject(user, itemPath);
-          checkField(entry['externalId'], 'string', `${itemPath}.externalId`);
-          checkField(entry['email'], 'string', `${itemPath}.email`);
-        }
-      }
-    },
+    syncedUsers: checkSyncedUsers,
+    pendingUsers: checkSyncedUsers,
     syncedGroups: (v, p) => {
       if (v === null) return;
       if (!Array.isArray(v)) fail(p, 'an array or null', v);

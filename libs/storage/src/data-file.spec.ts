@@ -121,6 +121,11 @@ describe('loadDataFile: damaged file', () => {
       (d) => (d['state'] = { 'o:ldap:1': { ...EMPTY_SYNC_STATE, syncedUsers: [{ externalId: 'a', email: 'a@x' }, { externalId: 'b', email: 42 }] } }),
       'state["o:ldap:1"].syncedUsers[1].email must be a string (found number)',
     ],
+    [
+      'a pending user without externalId',
+      (d) => (d['state'] = { 'o:ldap:1': { ...EMPTY_SYNC_STATE, pendingUsers: [{ email: 'a@x' }] } }),
+      'state["o:ldap:1"].pendingUsers[0].externalId must be a string (found undefined)',
+    ],
     ['state not an object', (d) => (d['state'] = []), 'state must be an object (found array)'],
     ['lastCounts wrong', (d) => (d['state'] = { s: { lastCounts: { users: 1 } } }), 'state.s.lastCounts.groups must be a number (found undefined)'],
     ['appId not a string', (d) => (d['appId'] = 1), 'appId must be a string (found number)'],

@@ -252,7 +252,7 @@ export function readData(dataDir: string): DataFileView {
 export interface DataFileView {
   config: { server: { base: string | null }; directory: string | null; sync: Record<string, unknown>; directories: Record<string, Record<string, unknown>> };
   auth: { clientId: string | null; organizationId: string | null };
-  state: Record<string, { lastSyncHash: string | null; lastUserSync: string | null; syncedUsers: { externalId: string; email: string }[] | null }>;
+  state: Record<string, { lastSyncHash: string | null; lastUserSync: string | null; syncedUsers: { externalId: string; email: string }[] | null; pendingUsers?: { externalId: string; email: string }[] | null }>;
   plaintextSecrets?: Record<string, string>;
 }
 

@@ -20,8 +20,8 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
  * (connection refused, name not resolved) are retried by the transport, but once the body may have
  * reached the server — a timeout, a connection reset, any 5xx (a proxy's 502/504 while the server
  * keeps working) — the outcome is unknown and the import is NOT sent again: a second import could
- * run beside the first. The run stops with `details.outcomeUnknown`; the saved state is untouched,
- * so the next sync reads the organization again, plans from what is really there and converges
+ * run beside the first. The run stops with `details.outcomeUnknown`; the saved state only records
+ * who the import may have added (`pendingUsers`, saved before it was sent), so the next sync reads the organization again, plans from what is really there and converges
  * (the import is convergent: bitwarden-api.md §4).
  *
  * @param organizationId for the 404 message
@@ -70,7 +70,7 @@ function outcomeUnknown(cause: DirconnError, what: string, apiUrl: string, statu
     status === undefined ? 'bitwarden.unreachable' : 'bitwarden.server-error',
     `The outcome of the import is unknown: ${what}. The server at ${hostOf(apiUrl)} may still be applying it (or have applied part of it), so dirconn did not send it again: two imports must never run at the same time.`,
     {
-      hint: `Nothing else was sent and the saved state is unchanged: the next sync reads the organization again and converges (wait a few minutes if a proxy timed out while the server kept working).${duplicates}`,
+      hint: `Nothing else was sent; the saved state only records who this import may have added (so a leaver among them is still removed later): the next sync reads the organization again and converges (wait a few minutes if a proxy timed out while the server kept working).${duplicates}`,
       cause,
       details: { outcomeUnknown: true, ...(status !== undefined ? { status } : {}), ...(systemCodeOf(cause) !== null ? { systemCode: systemCodeOf(cause) } : {}) },
     },

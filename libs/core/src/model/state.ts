@@ -1,8 +1,8 @@
 /**
  * What dirconn remembers between runs, per organization (server + organization id, issue #9 item 2):
  * who was synced belongs to the organization, not to one directory configuration, so changing a
- * setting never forgets it. Saved atomically after a successful sync (and, for batched imports,
- * after each batch the server accepted: see `partialState`).
+ * setting never forgets it. Saved atomically after a successful sync, and before each import
+ * request that sends members (`pendingUsers`, issue #9 item 6).
  */
 
 /** A user the last successful sync sent to the organization as a member (not deleted). */
@@ -25,6 +25,14 @@ export interface SyncState {
   lastCounts: { users: number; groups: number } | null;
   /** Members sent (not deleted) by the last successful sync: vanished and identity-change detection. */
   syncedUsers: SyncedUser[] | null;
+  /**
+   * Members a run that has not finished yet sent (or was about to send) as active: written before
+   * each import request that carries members the state does not know, so a run whose later batch
+   * fails, or a process that dies after the server accepted a request, still remembers who may be in
+   * the organization. Vanished detection consults them with `syncedUsers`; the next successful sync
+   * that reads users folds them in. Null when none (issue #9 item 6).
+   */
+  pendingUsers: SyncedUser[] | null;
   /** Group externalIds sent by the last successful sync. */
   syncedGroups: string[] | null;
   /**
@@ -64,6 +72,7 @@ export const EMPTY_SYNC_STATE: SyncState = {
   cursor: null,
   lastCounts: null,
   syncedUsers: null,
+  pendingUsers: null,
   syncedGroups: null,
   groupMemberCounts: null,
   groupMemberDigests: null,

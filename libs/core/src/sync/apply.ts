@@ -10,9 +10,12 @@
  *   says so (`details.appliedRequests`). The batch order chosen by the request builder (additions,
  *   then groups, then deletions) makes every such prefix safe; see request-builder.ts.
  *
- * Saving `plan.nextState` after success is the caller's job (core does no I/O).
+ * Saving `plan.nextState` after success is the caller's job (core does no I/O). Before each request
+ * `beforeRequest` lets the caller record what it is about to send (issue #9 item 6: `pendingUsers`);
+ * when that fails, the request is not posted.
  */
 import { DirconnError, type ErrorCode } from '../errors.js';
+import type { ImportRequest } from '../model/import-request.js';
 import { computeSyncHash } from './hash.js';
 import type { SyncPlan } from './plan.types.js';
 import { serializeImportRequests } from './request-builder.js';
@@ -28,6 +31,12 @@ export interface ImportPoster {
 export interface ApplyDeps {
   poster: ImportPoster;
   signal?: AbortSignal;
+  /**
+   * Called (and awaited) before each request is posted, with the request and its 0-based index: the
+   * caller saves what the server may hold once it is accepted. A failure stops the run before that
+   * request (requests before it stay applied, see PartialApplyDetails).
+   */
+  beforeRequest?: (request: ImportRequest, index: number) => Promise<void>;
   /** Called after each posted request with (requests done, requests to post). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -75,6 +84,7 @@ export async function apply(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyResul
       throw partialError('cancelled', `Cancelled after ${posted} of ${total} import request(s).`, { appliedRequests: posted, totalRequests: total, failedRequest: null }, undefined);
     }
     try {
+      await deps.beforeRequest?.(request, posted);
       await deps.poster.importOrganization(JSON.stringify(request), deps.signal);
     } catch (error) {
       throw wrapFailure(error, posted, total);

@@ -1,5 +1,6 @@
 /** The sync state a plan saves once it has been applied successfully. */
 import type { SyncedUser, SyncState } from '../model/state.js';
+import { knownUsers } from './pending-users.js';
 import type { PlanGroup, PlanInput, PlanUser } from './plan.types.js';
 
 /** What the next state is built from. */
@@ -17,7 +18,9 @@ export interface NextStateInput {
 
 /**
  * The state to save after a successful apply: what was synced (replaced by a full read, merged by a
- * delta read, kept when not read), the counts, the sync times and the provider's cursor.
+ * delta read, kept when not read), the counts, the sync times and the provider's cursor. Members an
+ * unfinished run sent (`pendingUsers`) are folded in by any run that read users: a full read sent
+ * the absent ones as vanished, a delta read merges them; without a user read they stay pending.
  */
 export function buildNextState(s: NextStateInput): SyncState {
   const { snapshot, previous, sync, now } = s.input;
@@ -25,12 +28,14 @@ export function buildNextState(s: NextStateInput): SyncState {
   const nowText = now.toISOString();
 
   let syncedUsers: SyncedUser[] | null = previous.syncedUsers;
+  let pendingUsers: SyncedUser[] | null = previous.pendingUsers;
   if (snapshot.users !== null) {
+    pendingUsers = null;
     if (full) {
       syncedUsers = s.activeUsers.map((u) => ({ externalId: u.externalId, email: u.email }));
     } else {
       const merged = new Map<string, string>();
-      for (const synced of previous.syncedUsers ?? []) merged.set(synced.externalId, synced.email);
+      for (const synced of knownUsers(previous) ?? []) merged.set(synced.externalId, synced.email);
       for (const user of s.users) {
         if (user.deleted) merged.delete(user.externalId);
         else merged.set(user.externalId, user.email);
@@ -78,6 +83,7 @@ export function buildNextState(s: NextStateInput): SyncState {
     cursor: snapshot.cursor !== undefined ? snapshot.cursor : null,
     lastCounts: snapshot.users === null && snapshot.groups === null ? previous.lastCounts : lastCounts,
     syncedUsers,
+    pendingUsers,
     syncedGroups,
     groupMemberCounts,
     groupMemberDigests,

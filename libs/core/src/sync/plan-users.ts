@@ -6,23 +6,26 @@ import type { SyncConfig } from '../config/config.js';
 import type { DirectorySnapshot, DirectoryUser, ReadWarning } from '../model/directory.js';
 import type { SyncState } from '../model/state.js';
 import type { DroppedTombstone } from './dedupe.js';
+import { knownUsers } from './pending-users.js';
 import { describeUser, emailProblem, formatList, normalizeEmail, type NormalizedUser } from './normalize.js';
 import type { PlanUser } from './plan.types.js';
 
 /**
  * Previously synced users absent from a COMPLETE read (full mode, users read, removeVanished on, a
- * previous sync known), as deleted users carrying their stored email. Users whose stored email is
+ * previous sync known), as deleted users carrying their stored email. "Previously synced" includes
+ * the members an unfinished run sent (`pendingUsers`, issue #9 item 6). Users whose stored email is
  * unusable cannot be sent; they are named in a `vanished-user-not-removable` warning pushed on
  * `warnings`.
  */
 export function findVanished(snapshot: DirectorySnapshot, previous: SyncState, sync: SyncConfig, warnings: ReadWarning[]): NormalizedUser[] {
-  if (snapshot.mode !== 'full' || snapshot.users === null || !sync.removeVanished || previous.syncedUsers === null) return [];
+  const known = knownUsers(previous);
+  if (snapshot.mode !== 'full' || snapshot.users === null || !sync.removeVanished || known === null) return [];
   // Present = anywhere in the read, even if excluded by normalisation: an entry whose email became
   // unusable is still in the directory and must not be removed as "vanished".
   const present = new Set(snapshot.users.map((u) => u.externalId));
   const vanished: NormalizedUser[] = [];
   const unusable: string[] = [];
-  for (const synced of previous.syncedUsers) {
+  for (const synced of known) {
     if (present.has(synced.externalId)) continue;
     present.add(synced.externalId);
     const email = normalizeEmail(synced.email);
@@ -74,7 +77,7 @@ export function toPlanUser(user: NormalizedUser, isVanished: boolean, removeDisa
  * an unrelated tombstone could revoke a member. The ones dropped are counted in a warning.
  */
 export function scopeTombstones(users: readonly DirectoryUser[], previous: SyncState, warnings: ReadWarning[]): DirectoryUser[] {
-  const synced = new Set((previous.syncedUsers ?? []).map((u) => u.externalId));
+  const synced = new Set((knownUsers(previous) ?? []).map((u) => u.externalId));
   let dropped = 0;
   const kept = users.filter((user) => {
     if (user.outsideUserScope !== true || !user.deleted || synced.has(user.externalId)) return true;

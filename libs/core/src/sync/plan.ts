@@ -31,6 +31,7 @@ import { computeSyncHashes, matchesLastSyncHash } from './hash.js';
 import { buildNextState } from './next-state.js';
 import { checkGroups, normalizeUsers, type NormalizedUser } from './normalize.js';
 import type { DiffContext } from './org-diff.types.js';
+import { knownUsers } from './pending-users.js';
 import { findVanished, reportTombstones, scopeTombstones, toPlanUser } from './plan-users.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanSummary, PlanUser, SyncPlan } from './plan.types.js';
 import { buildImportRequests, IMPORT_BATCH_SIZE, serializeImportRequests } from './request-builder.js';
@@ -59,7 +60,7 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
 
   // 1. Normalise (emails, unsupported users named, deleted users never dropped silently); deleted
   //    entries outside the user scope only when synced before.
-  const normalized = normalizeUsers(scopeTombstones(snapshot.users ?? [], previous, warnings), { previousUsers: previous.syncedUsers, removeDisabled: sync.removeDisabled });
+  const normalized = normalizeUsers(scopeTombstones(snapshot.users ?? [], previous, warnings), { previousUsers: knownUsers(previous), removeDisabled: sync.removeDisabled });
   warnings.push(...normalized.warnings);
   const groupCheck = checkGroups(snapshot.groups ?? []);
   warnings.push(...groupCheck.warnings);

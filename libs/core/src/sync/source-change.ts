@@ -7,6 +7,7 @@
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { SyncSource, SyncState } from '../model/state.js';
 import { formatList } from './normalize.js';
+import { knownUsers } from './pending-users.js';
 import { allowOnce } from './overrides.js';
 import type { SafetyCheck } from './plan.types.js';
 
@@ -53,11 +54,12 @@ export function sourceChangeCheck(s: SourceChangeInput): SafetyCheck {
   const { previous, source, snapshot } = s;
   const change = previous.source === null || source === undefined ? null : describeSourceChange(previous.source, source);
   if (change === null) return { rule: 'source-changed', passed: true, message: 'Same source as the last sync.' };
-  if (snapshot.mode !== 'full' || snapshot.users === null || previous.syncedUsers === null) {
+  const known = knownUsers(previous);
+  if (snapshot.mode !== 'full' || snapshot.users === null || known === null) {
     return { rule: 'source-changed', passed: true, message: `Since the last sync ${change}; users were not read in full, so nobody is removed for it.` };
   }
   const present = new Set(snapshot.users.map((u) => u.externalId));
-  const missing = previous.syncedUsers.filter((u) => !present.has(u.externalId));
+  const missing = known.filter((u) => !present.has(u.externalId));
   if (missing.length === 0) {
     return { rule: 'source-changed', passed: true, message: `Since the last sync ${change}; everyone previously synced is in the new read.` };
   }

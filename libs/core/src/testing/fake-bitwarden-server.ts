@@ -26,12 +26,14 @@ function base64url(text: string): string {
 
 /**
  * Answers a token for any key, the organization in `org` (read at request time, so a test can change
- * it between runs; null answers 404 as Vaultwarden does) and the import with `importReply` (200
- * unless set). The import does not change `org`: a test sets the organization it wants.
+ * it between runs; null answers 404 as Vaultwarden does) and the import with `importQueue`'s next
+ * answer, else `importReply` (200 unless set). The import does not change `org`: a test sets the organization it wants.
  */
 export class FakeBitwardenServer {
   org: OrgSnapshot | null = { members: [], groups: [] };
   importReply: FakeHttpResponse = { status: 200 };
+  /** Answers for the next imports, used (and removed) first, one per import; then `importReply`. */
+  importQueue: FakeHttpResponse[] = [];
 
   constructor(
     readonly http: FakeHttpClient,
@@ -49,7 +51,7 @@ export class FakeBitwardenServer {
         const group = this.org?.groups.find((g) => g.id === id);
         return group === undefined ? notFound : { body: group.memberIds ?? [] };
       })
-      .on('POST', IMPORT_PATH, () => this.importReply);
+      .on('POST', IMPORT_PATH, () => this.importQueue.shift() ?? this.importReply);
   }
 
   /** Bodies of the import requests received, in order. */

@@ -55,22 +55,24 @@ describe('runSync: state and reports', () => {
     const result = await runSync(deps);
     expect(result).toMatchObject({ outcome: 'synced', requestsPosted: 1 });
     expect(deps.bitwarden.imports()).toHaveLength(1);
-    expect(savedScopes(deps)).toEqual([SCOPE]);
+    // Twice: Alice and Bob recorded as pending before the import went out (issue #9 item 6), then the next state.
+    expect(savedScopes(deps)).toEqual([SCOPE, SCOPE]);
     expect(deps.workspace.getState(SCOPE)).toEqual(result.plan.nextState);
     expect(deps.workspace.getState(SCOPE)).toMatchObject({ lastSyncHash: result.plan.hash, cursor: 'c1' });
     expect(deps.workspace.reports).toHaveLength(1);
     expect(deps.workspace.reports.at(-1)).toMatchObject({ id: 'id-1', command: 'sync', outcome: 'synced', requestsPosted: 1, organizationId: TEST_ORGANIZATION_ID, error: null });
   });
 
-  it('leaves the state untouched and still writes a report when the import fails', async () => {
+  it('leaves the state untouched but for the pending newcomer and still writes a report when the import fails', async () => {
     const deps = await afterFirstSync();
     const saved = deps.workspace.getState(SCOPE);
     deps.provider.setResult(people(['carol']));
     deps.bitwarden.importReply = { status: 400, body: { message: 'The model state is invalid.', validationErrors: null } };
     const error = await failure(runSync(deps));
     expect(deps.bitwarden.imports()).toHaveLength(2);
-    expect(savedScopes(deps)).toEqual([SCOPE]);
-    expect(deps.workspace.getState(SCOPE)).toEqual(saved);
+    expect(savedScopes(deps)).toEqual([SCOPE, SCOPE, SCOPE]);
+    // Only Carol recorded as possibly added (issue #9 item 6: the server may have applied the import).
+    expect(deps.workspace.getState(SCOPE)).toEqual({ ...saved, pendingUsers: [{ externalId: 'carol', email: 'carol@example.com' }] });
     expect(deps.workspace.reports).toHaveLength(2);
     expect(deps.workspace.reports.at(-1)).toMatchObject({ outcome: 'failed', requestsPosted: 0, error: { code: error.code } });
     expect(deps.workspace.reports.at(-1)?.summary).toMatchObject({ invites: 1 });

@@ -5,6 +5,7 @@
  */
 import { DirconnError, errorHint, toErrorData } from '../errors.js';
 import type { DirectoryProvider, DirectorySnapshot, ReadOptions, ReadProgress, ProviderExplanation } from '../model/directory.js';
+import type { ImportRequest } from '../model/import-request.js';
 import type { OrgSnapshot } from '../model/organization.js';
 import { EMPTY_SYNC_STATE, type SyncState } from '../model/state.js';
 import { apply } from '../sync/apply.js';
@@ -15,6 +16,7 @@ import { safetyStopError } from '../sync/safety-stop.js';
 import { resolveServerUrls } from '../bitwarden/urls.js';
 import type { BitwardenClient } from '../bitwarden/bitwarden-client.js';
 import { describeSourceChange } from '../sync/source-change.js';
+import { withPendingMembers } from '../sync/pending-users.js';
 import { createBitwardenClient, createProvider, resolveDirectory, sourceOfSetup, stateScope, type DirectorySetup, type UseCaseDeps } from './session.js';
 import { selectReportedChanges, type RunOutcome, type RunReport } from './run-report.js';
 
@@ -213,7 +215,7 @@ export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Pro
     // Keep only what the report needs of the snapshot: the users and groups as read (100k entries
     // with their DNs and member lists) are not needed once planned; the plan has what apply() needs.
     // Fingerprints only where a plan is shown or compared (dry run, --plan): a plain sync never reads them.
-    const { plan, client, scope, snapshot: { mode, stats } } = await preparePlan(deps, {
+    const { plan, client, scope, previous, snapshot: { mode, stats } } = await preparePlan(deps, {
       ...options,
       requireLogin: !options.dryRun,
       fingerprints: options.dryRun === true || options.reviewedPlan !== undefined,
@@ -234,7 +236,17 @@ export async function runSync(deps: UseCaseDeps, options: SyncOptions = {}): Pro
         action: errorHint({ template: 'Run {command.0}.', commands: [{ name: 'login', args: [] }] }),
       });
     }
-    const applied = await apply(plan, { poster: client, ...(options.signal ? { signal: options.signal } : {}) });
+    // Write-ahead (issue #9 item 6): before each request, the members it sends that the state does
+    // not know are saved as pending, so a later batch failing or the process dying after the server
+    // accepted this one never hides a leaver from the next runs.
+    let recorded: SyncState = previous;
+    const beforeRequest = async (request: ImportRequest): Promise<void> => {
+      const next = withPendingMembers(recorded, request);
+      if (next === null) return;
+      await deps.workspace.saveState(scope, next);
+      recorded = next;
+    };
+    const applied = await apply(plan, { poster: client, beforeRequest, ...(options.signal ? { signal: options.signal } : {}) });
     await deps.workspace.saveState(prepared.scope, plan.nextState);
     const outcome: RunOutcome = applied.skipped ? 'unchanged' : 'synced';
     const report = await finishReport(deps, options, { command, started, outcome, prepared, posted: applied.posted, error: null });
