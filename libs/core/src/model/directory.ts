@@ -61,6 +61,14 @@ export interface DirectorySnapshot {
   /** Opaque, JSON-serialisable cursor to store after a successful sync and pass back as `since`. */
   cursor?: unknown;
   /**
+   * Parts of the scope this read did not see, one line each naming where they are (LDAP continuation
+   * references not followed with `ldap.followReferrals` off, or a second referral hop). Absence from
+   * such a read does not mean "gone": core removes nobody as vanished, keeps the lists of synced
+   * members, refuses `sync.overwriteExisting`, and says why (issue #9 item 6). Absent or empty: the
+   * read saw everything in scope.
+   */
+  skipped?: string[];
+  /**
    * How the groups' member values resolved (sources that resolve references themselves, e.g. LDAP
    * member DNs against the users read): `resolved` matched a user or group read, `unresolved` matched
    * nothing and is not synced. Absent when the source cannot tell. Most unresolved stops the run

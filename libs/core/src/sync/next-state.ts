@@ -1,6 +1,7 @@
 /** The sync state a plan saves once it has been applied successfully. */
 import type { SyncedUser, SyncState } from '../model/state.js';
 import { knownUsers } from './pending-users.js';
+import { isCompleteRead } from './read-completeness.js';
 import type { PlanGroup, PlanInput, PlanUser } from './plan.types.js';
 
 /** What the next state is built from. */
@@ -24,7 +25,8 @@ export interface NextStateInput {
  */
 export function buildNextState(s: NextStateInput): SyncState {
   const { snapshot, previous, sync, now } = s.input;
-  const full = snapshot.mode === 'full';
+  // A read that skipped part of the scope is merged like a delta read: whoever it did not see stays.
+  const full = isCompleteRead(snapshot);
   const nowText = now.toISOString();
 
   let syncedUsers: SyncedUser[] | null = previous.syncedUsers;

@@ -7,18 +7,26 @@ import type { DirectorySnapshot, DirectoryUser, ReadWarning } from '../model/dir
 import type { SyncState } from '../model/state.js';
 import type { DroppedTombstone } from './dedupe.js';
 import { knownUsers } from './pending-users.js';
+import { skippedPartOfScope, skippedReadWarning } from './read-completeness.js';
 import { describeUser, emailProblem, formatList, normalizeEmail, type NormalizedUser } from './normalize.js';
 import type { PlanUser } from './plan.types.js';
 
 /**
  * Previously synced users absent from a COMPLETE read (full mode, users read, removeVanished on, a
  * previous sync known), as deleted users carrying their stored email. "Previously synced" includes
- * the members an unfinished run sent (`pendingUsers`, issue #9 item 6). Users whose stored email is
+ * the members an unfinished run sent (`pendingUsers`, issue #9 item 6). A read that skipped part of
+ * the scope (`snapshot.skipped`) removes nobody and says so in a `read-incomplete` warning. Users whose stored email is
  * unusable cannot be sent; they are named in a `vanished-user-not-removable` warning pushed on
  * `warnings`.
  */
 export function findVanished(snapshot: DirectorySnapshot, previous: SyncState, sync: SyncConfig, warnings: ReadWarning[]): NormalizedUser[] {
   const known = knownUsers(previous);
+  if (skippedPartOfScope(snapshot)) {
+    const seen = new Set((snapshot.users ?? []).map((u) => u.externalId));
+    const notSeen = snapshot.users === null ? [] : (known ?? []).filter((u) => !seen.has(u.externalId)).map((u) => u.email);
+    warnings.push(skippedReadWarning(snapshot, notSeen));
+    return [];
+  }
   if (snapshot.mode !== 'full' || snapshot.users === null || !sync.removeVanished || known === null) return [];
   // Present = anywhere in the read, even if excluded by normalisation: an entry whose email became
   // unusable is still in the directory and must not be removed as "vanished".

@@ -30,13 +30,14 @@ describe('removalBase', () => {
 describe('safetyChecks', () => {
   const sync = syncConfig({ maxRemovals: 2, maxRemovalPercent: 0 });
 
-  it('runs the nine rules in order and passes a quiet plan', () => {
+  it('runs the ten rules in order and passes a quiet plan', () => {
     const result = safetyChecks(safetyInput({ input: planInput({ sync }), removals: removals(2) }));
     expect(result.checks.map((c) => c.rule)).toEqual([
       'max-removals',
       'empty-read',
       'user-count-drop',
       'group-count-drop',
+      'incomplete-read',
       'duplicate-external-id',
       'source-changed',
       'max-membership-removals',
@@ -84,7 +85,7 @@ describe('safetyChecks', () => {
 
   it('passes the diff problems into duplicate-external-id', () => {
     const result = safetyChecks(safetyInput({ problems: ['organization members share externalIds: x'] }));
-    expect(result.checks[4]).toMatchObject({ rule: 'duplicate-external-id', passed: false });
-    expect(result.checks[4]?.message).toContain('organization members share externalIds: x');
+    expect(result.checks[5]).toMatchObject({ rule: 'duplicate-external-id', passed: false });
+    expect(result.checks[5]?.message).toContain('organization members share externalIds: x');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The safety checks that stop a plan from being applied unless overridden (ARCHITECTURE.md: "never
  * remove the wrong people"): too many removals (or a count dirconn cannot know), an empty read, user
- * or group counts dropping past the removal limit, duplicate externalIds (the server answers 500 after
+ * or group counts dropping past the removal limit, overwriteExisting after a read that skipped part
+ * of the scope (read-completeness.ts), duplicate externalIds (the server answers 500 after
  * applying part of the import), a changed source (source-change.ts) and the group-membership checks
  * (membership-safety.ts).
  */
@@ -13,6 +14,7 @@ import type { DiffResult } from './org-diff.types.js';
 import { hasExternalId } from './org-member-index.js';
 import { allowOnce } from './overrides.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanUser, SafetyCheck, SyncPlan } from './plan.types.js';
+import { incompleteReadCheck, isCompleteRead } from './read-completeness.js';
 import { sourceChangeCheck } from './source-change.js';
 
 /** What the safety checks look at. */
@@ -61,7 +63,7 @@ interface LimitInForce {
 
 /**
  * The safety checks of a plan (max-removals, empty-read, user-count-drop, group-count-drop,
- * duplicate-external-id, source-changed, max-membership-removals, empty-groups, unresolved-members),
+ * incomplete-read, duplicate-external-id, source-changed, max-membership-removals, empty-groups, unresolved-members),
  * in that order; `ok` only when every one passed.
  */
 export function safetyChecks(s: SafetyInput): SyncPlan['safety'] {
@@ -75,7 +77,8 @@ export function safetyChecks(s: SafetyInput): SyncPlan['safety'] {
   };
   const membership = membershipChecks({ input: s.input, groups: s.groups, membership: s.membership });
   const source = sourceChangeCheck({ snapshot: s.input.snapshot, previous: s.input.previous, source: s.input.source, allowSourceChange: overrides.allowSourceChange === true });
-  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), duplicateExternalIdCheck(s), source, ...membership.checks];
+  const incomplete = incompleteReadCheck(s.input.snapshot, sync);
+  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), incomplete, duplicateExternalIdCheck(s), source, ...membership.checks];
   return {
     ok: checks.every((c) => c.passed),
     removalLimit: limit.limit,
@@ -112,7 +115,8 @@ function maxRemovalsCheck(s: SafetyInput, { limit, text }: LimitInForce): Safety
 function readCountChecks(s: SafetyInput, { limit, text }: LimitInForce): SafetyCheck[] {
   const { previous, snapshot } = s.input;
   const overrides = s.input.overrides ?? {};
-  const full = snapshot.mode === 'full';
+  // A read that skipped part of the scope cannot say how many there are either.
+  const full = isCompleteRead(snapshot);
   const checks: SafetyCheck[] = [];
   const previousUsers = previous.lastCounts?.users ?? previous.syncedUsers?.length ?? 0;
   const previousGroups = previous.lastCounts?.groups ?? previous.syncedGroups?.length ?? 0;

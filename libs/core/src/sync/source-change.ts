@@ -8,6 +8,7 @@ import type { DirectorySnapshot } from '../model/directory.js';
 import type { SyncSource, SyncState } from '../model/state.js';
 import { formatList } from './normalize.js';
 import { knownUsers } from './pending-users.js';
+import { isCompleteRead } from './read-completeness.js';
 import { allowOnce } from './overrides.js';
 import type { SafetyCheck } from './plan.types.js';
 
@@ -55,7 +56,7 @@ export function sourceChangeCheck(s: SourceChangeInput): SafetyCheck {
   const change = previous.source === null || source === undefined ? null : describeSourceChange(previous.source, source);
   if (change === null) return { rule: 'source-changed', passed: true, message: 'Same source as the last sync.' };
   const known = knownUsers(previous);
-  if (snapshot.mode !== 'full' || snapshot.users === null || known === null) {
+  if (!isCompleteRead(snapshot) || snapshot.users === null || known === null) {
     return { rule: 'source-changed', passed: true, message: `Since the last sync ${change}; users were not read in full, so nobody is removed for it.` };
   }
   const present = new Set(snapshot.users.map((u) => u.externalId));

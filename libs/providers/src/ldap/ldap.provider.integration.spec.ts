@@ -411,6 +411,9 @@ describe('continuation references (ldap.followReferrals)', () => {
     const snapshot = await readAll(provider(main, configFor(main, 'plain'), { groups: false }), { users: true, groups: false });
     expect(snapshot.users).toHaveLength(20);
     expect(snapshot.warnings).toEqual([{ code: 'ldap.references-not-followed', message: expect.stringContaining(`ldap://127.0.0.1:${remote.port}/ou=Remote`) }]);
+    // Issue #9 item 6: the read says it skipped part of the scope, so core removes nobody as vanished.
+    expect(snapshot.mode).toBe('full');
+    expect(snapshot.skipped).toEqual([expect.stringContaining(`ldap://127.0.0.1:${remote.port}/ou=Remote`)]);
   });
 
   it('follows them with the same credentials when enabled', async () => {
@@ -418,6 +421,7 @@ describe('continuation references (ldap.followReferrals)', () => {
     expect(snapshot.users).toHaveLength(21);
     expect(snapshot.users?.find((u) => u.referenceId === remoteUser)?.email).toBe('remote.person@remote.example');
     expect(snapshot.warnings).toEqual([]);
+    expect(snapshot.skipped).toBeUndefined();
     expect(snapshot.stats['connections']).toBe(2);
   });
 });

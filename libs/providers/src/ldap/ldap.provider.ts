@@ -32,6 +32,7 @@ import { explainUser, verifyLocations } from './ldap.explain.js';
 import { MemberIndex } from './ldap.members.js';
 import type { ReadPlan } from './ldap.read-plan.js';
 import { buildReadPlan } from './ldap.read-plan.js';
+import type { ReferralPolicy } from './ldap.referrals.js';
 import { explainForeignBase } from './ldap.referrals.js';
 import type { GroupsRead, SearchContext } from './ldap.search.js';
 import { anyChanged, progressReporter, readGroups, readUserIndex, readUsers } from './ldap.search.js';
@@ -130,7 +131,8 @@ export class LdapProvider implements DirectoryProvider {
     const session = await this.open(stats, options.signal);
     try {
       const progress = progressReporter(options.onProgress, this.progressEvery);
-      const context: SearchContext = { session, plan, referrals: { followReferrals: this.config.followReferrals, open: (s, signal, endpoint) => this.open(s, signal, endpoint) }, progress, warnings, logger: this.logger };
+      const referrals: ReferralPolicy = { followReferrals: this.config.followReferrals, open: (s, signal, endpoint) => this.open(s, signal, endpoint), skipped: [] };
+      const context: SearchContext = { session, plan, referrals, progress, warnings, logger: this.logger };
       // AD: where the DC stands before anything is read, so changes made during this read are seen next time.
       const usnMark = this.ad && revision !== null && this.options.adUsnDeltas !== false ? await readUsnMark(session, this.logger) : null;
       const decision = decideDelta({ force: options.force, since: options.since, revision, fingerprint: plan.fingerprint, usnMark, overlapMs: this.options.deltaOverlapMs ?? DELTA_OVERLAP_MS });
@@ -214,6 +216,8 @@ export class LdapProvider implements DirectoryProvider {
       };
       if (nextCursor !== undefined) snapshot.cursor = nextCursor;
       if (memberResolution !== undefined) snapshot.memberResolution = memberResolution;
+      // Entries behind a reference not followed were not read: absence means nothing (issue #9 item 6).
+      if (referrals.skipped.length > 0) snapshot.skipped = [...new Set(referrals.skipped)];
       return snapshot;
     } catch (error) {
       throw await explainForeignBase(session, error);

@@ -98,6 +98,10 @@ export function buildReadPlan(config: LdapConfig, sync: SyncConfig, options: Pic
         sync.groupNameAttribute,
         options.users,
         options.groups,
+        // Following referrals reads other servers' entries: a cursor made without them (or with
+        // them) must not drive a delta read (issue #9 item 6). Only when on, so that the
+        // fingerprints of existing cursors (referrals off, the default) stay the same.
+        ...(config.followReferrals ? ['followReferrals'] : []),
       ]),
     )
     .digest('hex')

@@ -20,6 +20,11 @@ export interface ReferralPolicy {
   followReferrals: boolean;
   /** Opens the session to a referred server. */
   open: OpenSession;
+  /**
+   * Filled by the searches: each reference not followed (followReferrals off, or a second hop),
+   * so the read reports itself incomplete (`DirectorySnapshot.skipped`, issue #9 item 6).
+   */
+  skipped: string[];
 }
 
 /** Parses a referral/continuation URL (`ldap://host:port/dn`) into an endpoint and base DN. */
@@ -42,6 +47,7 @@ export async function searchFollowing(session: LdapSession, spec: SearchSpec, on
   const relevant = references.filter((url) => !/^ldaps?:\/\/[^/]*\/(dc=domaindnszones|dc=forestdnszones|cn=configuration)\b/i.test(url));
   if (relevant.length === 0) return;
   if (!referrals.followReferrals) {
+    for (const url of relevant) referrals.skipped.push(`${url} (referred by the search of ${spec.base.dn}; ldap.followReferrals is off)`);
     warnings.push({
       code: 'ldap.references-not-followed',
       message: `The search of ${spec.base.dn} referred to other servers (${relevant.slice(0, 3).join(', ')}${relevant.length > 3 ? ` and ${relevant.length - 3} more` : ''}); entries there were not read. Set ldap.followReferrals true, or use a global catalog.`,
@@ -58,6 +64,7 @@ export async function searchFollowing(session: LdapSession, spec: SearchSpec, on
       // One hop only: references returned by the referred server are reported, not chased.
       const nested = await referred.search({ ...spec, base: { dn: target.dn ?? spec.base.dn, key: spec.base.key } }, onPage);
       if (nested.length > 0) {
+        for (const further of nested) referrals.skipped.push(`${further} (a second referral hop, from ${url})`);
         warnings.push({ code: 'ldap.references-not-followed', message: `${url} referred further (${nested.slice(0, 3).join(', ')}); only one referral hop is followed.` });
       }
     } finally {
