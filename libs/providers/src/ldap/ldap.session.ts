@@ -15,6 +15,8 @@ import { tlsFilesOf, transportOf } from './ldap.config.js';
 import type { LdapErrorContext } from './ldap.errors.js';
 import { translateLdapError } from './ldap.errors.js';
 import type { LdapEntry } from './ldap.attributes.js';
+import type { PagingGuard } from './ldap.paging-guard.js';
+import { guardPagedSearches, pageCutShortError } from './ldap.paging-guard.js';
 
 /** Counters shared by the sessions of one read (reported as DirectorySnapshot.stats). */
 export interface LdapStats {
@@ -103,6 +105,8 @@ export class LdapSession {
   private readonly client: Client;
   private readonly context: Omit<LdapErrorContext, 'phase'>;
   private readonly onAbort: () => void;
+  /** Empty pages with a cookie seen on this connection (ldapts would stop there). */
+  private readonly paging: PagingGuard;
   private closed = false;
 
   private constructor(
@@ -111,6 +115,7 @@ export class LdapSession {
     readonly endpoint: LdapEndpoint,
   ) {
     this.client = client;
+    this.paging = guardPagedSearches(client);
     this.context = { endpoint: endpointText(endpoint), transport: endpoint.transport, username: options.config.username ?? '', signal: options.signal };
     this.onAbort = () => {
       void this.client.unbind().catch(() => undefined);
@@ -230,6 +235,7 @@ export class LdapSession {
       ...(spec.sizeLimit !== undefined ? { sizeLimit: spec.sizeLimit } : {}),
     };
     const controls = spec.controls ?? [];
+    const cutShortBefore = this.paging.emptyPagesWithCookie;
     try {
       if (spec.pageSize !== undefined) {
         const pages = this.client.searchPaginated(spec.base.dn, { ...options, paged: { pageSize: spec.pageSize } }, controls);
@@ -253,6 +259,7 @@ export class LdapSession {
     } catch (error) {
       throw translateLdapError(error, { ...this.context, phase: 'search', base: spec.base });
     }
+    if (this.paging.emptyPagesWithCookie > cutShortBefore) throw pageCutShortError(`The LDAP server ${this.context.endpoint}`, spec.base);
     stats.references += references.length;
     return references;
   }
