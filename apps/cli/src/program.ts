@@ -21,6 +21,7 @@ import { lastSyncCommand } from './commands/last-sync.command.js';
 import { dataFileCommand } from './commands/data-file.command.js';
 import { clearCacheCommand } from './commands/clear-cache.command.js';
 import { uiCommand } from './commands/ui.command.js';
+import { importBwdcCommand } from './commands/import-bwdc.command.js';
 
 export function buildProgram(io: CliIO): { program: Command; context: CliContext } {
   const program = new Command('dirconn');
@@ -76,6 +77,7 @@ ${environmentTable(context.platform().secretBindings).map(([name, meaning]) => `
     lastSyncCommand,
     dataFileCommand,
     clearCacheCommand,
+    importBwdcCommand,
     uiCommand,
   ]) {
     const command = make(context);

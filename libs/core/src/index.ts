@@ -48,3 +48,6 @@ export * from './monitor/run-metrics.js';
 export * from './usecases/monitored-sync.usecase.js';
 export * from './usecases/environment-settings.js';
 export * from './usecases/sync-service.js';
+export * from './usecases/import-bwdc.usecase.js';
+export * from './bwdc/bwdc-data.js';
+export * from './bwdc/bwdc-mapping.js';

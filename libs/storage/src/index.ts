@@ -18,6 +18,9 @@ export {
   type StorePaths,
 } from './data-dir.js';
 
+// bwdc's data directory and keychain service (dirconn import-bwdc)
+export { BWDC_APP_DIR_NAME, BWDC_KEYCHAIN_SERVICE, resolveBwdcDataDir } from './bwdc-data-dir.js';
+
 // Workspace (lock + data file)
 export { openWorkspace, type OpenWorkspaceOptions, type Workspace, type WorkspacePaths } from './workspace.js';
 
