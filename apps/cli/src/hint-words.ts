@@ -11,6 +11,7 @@ const OVERRIDE_FLAGS: Record<SafetyOverride['option'], string> = {
   allowMembershipRemovals: '--allow-membership-removals',
   allowEmpty: '--allow-empty',
   allowSourceChange: '--allow-source-change',
+  allowSeatOverflow: '--allow-seat-overflow',
 };
 
 /**

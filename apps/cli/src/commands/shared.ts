@@ -50,6 +50,7 @@ export interface OverrideFlags {
   allowEmpty?: boolean;
   allowMembershipRemovals?: number;
   allowSourceChange?: boolean;
+  allowSeatOverflow?: boolean;
 }
 
 /** The one-run overrides flags of plan and sync (one place, so both commands offer the same). */
@@ -58,7 +59,8 @@ export function addOverrideOptions(command: Command, what: string): Command {
     .option('--allow-removals <n|all>', `allow up to n removals in this ${what} (overrides the limits once); "all" when dirconn cannot count them`, removalAllowance)
     .option('--allow-membership-removals <n>', `allow up to n group-membership removals in this ${what}`, nonNegativeInt)
     .option('--allow-empty', 'allow a directory read with no users, or with only empty groups, although the last sync had some')
-    .option('--allow-source-change', 'allow a new directory type or root to remove the people synced from the previous one');
+    .option('--allow-source-change', 'allow a new directory type or root to remove the people synced from the previous one')
+    .option('--allow-seat-overflow', 'allow invitations beyond the organization\'s seats (Bitwarden cloud buys seats by autoscale, or refuses past its limit)');
 }
 
 /** The flags as core's structured one-run overrides. */
@@ -68,5 +70,6 @@ export function overridesFrom(flags: OverrideFlags): SyncOverrides {
     ...(flags.allowMembershipRemovals !== undefined ? { allowMembershipRemovals: flags.allowMembershipRemovals } : {}),
     ...(flags.allowEmpty ? { allowEmpty: true } : {}),
     ...(flags.allowSourceChange ? { allowSourceChange: true } : {}),
+    ...(flags.allowSeatOverflow ? { allowSeatOverflow: true } : {}),
   };
 }

@@ -20,6 +20,7 @@ function planOverrides(overrides: NonNullable<ApiInput<'syncNow'>['overrides']>)
   if (overrides.allowEmpty !== undefined) out.allowEmpty = overrides.allowEmpty;
   if (overrides.allowMembershipRemovals !== undefined) out.allowMembershipRemovals = overrides.allowMembershipRemovals;
   if (overrides.allowSourceChange !== undefined) out.allowSourceChange = overrides.allowSourceChange;
+  if (overrides.allowSeatOverflow !== undefined) out.allowSeatOverflow = overrides.allowSeatOverflow;
   return out;
 }
 

@@ -51,7 +51,7 @@ export const serverChoiceSchema = z.discriminatedUnion('kind', [
 
 /**
  * One-run overrides of the safety checks, the CLI's `--allow-removals N|all`, `--allow-empty`,
- * `--allow-membership-removals N` and `--allow-source-change` (core's SyncOverrides, minus the
+ * `--allow-membership-removals N`, `--allow-source-change` and `--allow-seat-overflow` (core's SyncOverrides, minus the
  * internal `ignoreHash`).
  */
 export const overridesSchema = z.strictObject({
@@ -59,6 +59,7 @@ export const overridesSchema = z.strictObject({
   allowEmpty: z.boolean().optional(),
   allowMembershipRemovals: z.number().int().min(0).max(100_000_000).optional(),
   allowSourceChange: z.boolean().optional(),
+  allowSeatOverflow: z.boolean().optional(),
 });
 
 /** A setting value as a form sends it; parsed and checked by the setting's own validator. */

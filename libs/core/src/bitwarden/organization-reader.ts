@@ -2,7 +2,7 @@
  * Reads the live organization (bitwarden-api.md §5) for planning against it: members, groups, the
  * member ids of all or some groups (one read per group, a bounded number at a time) and the seat count.
  */
-import type { MemberStatus, MemberType, OrgGroup, OrgMember, OrgSnapshot } from '../model/organization.js';
+import type { MemberStatus, MemberType, OrgGroup, OrgMember, OrgSnapshot, OrgSubscription } from '../model/organization.js';
 import { parseJsonOrUndefined, throwIfAborted } from '../http/http-helpers.js';
 import { isRecord } from './error-body.js';
 import type { BitwardenApi } from './bitwarden-api.js';
@@ -10,13 +10,7 @@ import type { BitwardenApi } from './bitwarden-api.js';
 /** Default number of parallel group `member-ids` reads in `readOrganization`. */
 export const DEFAULT_READ_CONCURRENCY = 8;
 
-/** Seats of a cloud organization (`GET /public/organization/subscription`). */
-export interface OrgSubscription {
-  /** Password Manager seats; null = unlimited. */
-  seats: number | null;
-  /** Autoscale ceiling; null = no limit. */
-  maxAutoscaleSeats: number | null;
-}
+export type { OrgSubscription } from '../model/organization.js';
 
 const MEMBER_TYPES: readonly number[] = [0, 1, 2, 4];
 const MEMBER_STATUSES: readonly number[] = [-1, 0, 1, 2, 3];

@@ -33,3 +33,11 @@ export interface OrgSnapshot {
   members: OrgMember[];
   groups: OrgGroup[];
 }
+
+/** Seats of a cloud organization (`GET /public/organization/subscription`). */
+export interface OrgSubscription {
+  /** Password Manager seats; null = unlimited. */
+  seats: number | null;
+  /** Autoscale ceiling; null = no limit. */
+  maxAutoscaleSeats: number | null;
+}

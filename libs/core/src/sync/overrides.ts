@@ -22,6 +22,8 @@ export interface SyncOverrides {
   allowMembershipRemovals?: number;
   /** Allow a change of directory type or root that would remove the people previously synced (CLI `--allow-source-change`). */
   allowSourceChange?: boolean;
+  /** Allow invitations beyond the organization's seats (autoscale or a refused import; CLI `--allow-seat-overflow`). */
+  allowSeatOverflow?: boolean;
   /** Post even when the hash is unchanged (e.g. after a live-org diff shows drift). */
   ignoreHash?: boolean;
 }
@@ -35,7 +37,8 @@ export type SafetyOverride =
   | { option: 'allowRemovals'; atLeast: number | 'all' | null }
   | { option: 'allowMembershipRemovals'; atLeast: number }
   | { option: 'allowEmpty' }
-  | { option: 'allowSourceChange' };
+  | { option: 'allowSourceChange' }
+  | { option: 'allowSeatOverflow' };
 
 /** The larger of two allowances (`all` beats any number; a known number beats `null`). */
 function larger<T extends number | 'all' | null>(a: T, b: T): T {
@@ -76,6 +79,8 @@ export function describeOverride(override: SafetyOverride): string {
       return '--allow-empty';
     case 'allowSourceChange':
       return '--allow-source-change';
+    case 'allowSeatOverflow':
+      return '--allow-seat-overflow';
   }
 }
 

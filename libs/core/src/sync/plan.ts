@@ -36,6 +36,7 @@ import { findVanished, reportTombstones, scopeTombstones, toPlanUser } from './p
 import type { PlanGroup, PlanInput, PlannedChange, PlanSummary, PlanUser, SyncPlan } from './plan.types.js';
 import { buildImportRequests, IMPORT_BATCH_SIZE, serializeImportRequests } from './request-builder.js';
 import { safetyChecks } from './safety-checks.js';
+import { countSeats } from './seats-check.js';
 
 // The plan's public API (re-exported from the modules that now hold each part).
 export { MEMBERSHIP_REASONS, OWNER_PROTECTED_REASON, REMOVAL_REASONS } from './change-reasons.js';
@@ -144,8 +145,11 @@ export async function plan(input: PlanInput): Promise<SyncPlan> {
     });
   }
 
-  // 9. Safety checks.
+  // 9. Safety checks (seats read only when the live plan invites someone).
+  const invites = countKind(diff.changes, 'invite');
+  const subscription = liveOrg !== null && invites > 0 && input.readSeats !== undefined ? await input.readSeats() : undefined;
   const safety = safetyChecks({
+    seats: { subscription, count: subscription ? countSeats(liveOrg?.members ?? [], diff.changes, subscription) : null },
     input,
     users,
     activeUsers,

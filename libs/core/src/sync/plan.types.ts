@@ -5,7 +5,7 @@
 import type { SyncConfig } from '../config/config.js';
 import type { DirectorySnapshot, ReadWarning } from '../model/directory.js';
 import type { ImportRequest } from '../model/import-request.js';
-import type { OrgSnapshot } from '../model/organization.js';
+import type { OrgSnapshot, OrgSubscription } from '../model/organization.js';
 import type { SyncSource, SyncState } from '../model/state.js';
 import type { SafetyOverride, SyncOverrides } from './overrides.js';
 
@@ -48,6 +48,11 @@ export interface PlanInput {
    * `org` has unread groups.
    */
   readGroupMembers?: (org: OrgSnapshot, groupIds: readonly string[]) => Promise<OrgSnapshot>;
+  /**
+   * Reads the organization's seats (null: not reported). Called only when the live plan invites
+   * someone (the seat pre-check, seats-check.ts); absent: seats are not checked.
+   */
+  readSeats?: () => Promise<OrgSubscription | null>;
 }
 
 /** A normalised user as it will be sent (directory-side view; `dirconn test` output). */
@@ -122,7 +127,8 @@ export type SafetyRule =
   | 'max-membership-removals'
   | 'empty-groups'
   | 'unresolved-members'
-  | 'source-changed';
+  | 'source-changed'
+  | 'seats';
 
 /** One group that loses members in this sync (membership-removal check, `dirconn plan`). */
 export interface GroupMembershipLoss {

@@ -30,7 +30,7 @@ describe('removalBase', () => {
 describe('safetyChecks', () => {
   const sync = syncConfig({ maxRemovals: 2, maxRemovalPercent: 0 });
 
-  it('runs the ten rules in order and passes a quiet plan', () => {
+  it('runs the eleven rules in order and passes a quiet plan', () => {
     const result = safetyChecks(safetyInput({ input: planInput({ sync }), removals: removals(2) }));
     expect(result.checks.map((c) => c.rule)).toEqual([
       'max-removals',
@@ -43,6 +43,7 @@ describe('safetyChecks', () => {
       'max-membership-removals',
       'empty-groups',
       'unresolved-members',
+      'seats',
     ]);
     expect(result.ok).toBe(true);
     expect(result.removalLimit).toBe(2);

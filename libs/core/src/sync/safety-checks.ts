@@ -15,7 +15,9 @@ import { hasExternalId } from './org-member-index.js';
 import { allowOnce } from './overrides.js';
 import type { PlanGroup, PlanInput, PlannedChange, PlanUser, SafetyCheck, SyncPlan } from './plan.types.js';
 import { incompleteReadCheck, isCompleteRead } from './read-completeness.js';
+import { seatsCheck, type SeatCount } from './seats-check.js';
 import { sourceChangeCheck } from './source-change.js';
+import type { OrgSubscription } from '../model/organization.js';
 
 /** What the safety checks look at. */
 export interface SafetyInput {
@@ -28,6 +30,8 @@ export interface SafetyInput {
   problems: readonly string[];
   /** Groups that lose members and the current memberships (the membership checks). */
   membership: DiffResult['membership'];
+  /** The seat pre-check's inputs (seats-check.ts); subscription undefined when not read. */
+  seats?: { subscription: OrgSubscription | null | undefined; count: SeatCount | null };
 }
 
 /** How many synced members the percentage applies to: org members with an externalId, else the last sync's. */
@@ -63,7 +67,7 @@ interface LimitInForce {
 
 /**
  * The safety checks of a plan (max-removals, empty-read, user-count-drop, group-count-drop,
- * incomplete-read, duplicate-external-id, source-changed, max-membership-removals, empty-groups, unresolved-members),
+ * incomplete-read, duplicate-external-id, source-changed, max-membership-removals, empty-groups, unresolved-members, seats),
  * in that order; `ok` only when every one passed.
  */
 export function safetyChecks(s: SafetyInput): SyncPlan['safety'] {
@@ -78,7 +82,8 @@ export function safetyChecks(s: SafetyInput): SyncPlan['safety'] {
   const membership = membershipChecks({ input: s.input, groups: s.groups, membership: s.membership });
   const source = sourceChangeCheck({ snapshot: s.input.snapshot, previous: s.input.previous, source: s.input.source, allowSourceChange: overrides.allowSourceChange === true });
   const incomplete = incompleteReadCheck(s.input.snapshot, sync);
-  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), incomplete, duplicateExternalIdCheck(s), source, ...membership.checks];
+  const seats = seatsCheck(s.seats?.count ?? null, s.seats?.subscription, overrides.allowSeatOverflow === true);
+  const checks: SafetyCheck[] = [maxRemovalsCheck(s, limit), ...readCountChecks(s, limit), incomplete, duplicateExternalIdCheck(s), source, ...membership.checks, seats];
   return {
     ok: checks.every((c) => c.passed),
     removalLimit: limit.limit,

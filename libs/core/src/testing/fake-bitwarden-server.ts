@@ -51,6 +51,8 @@ export class FakeBitwardenServer {
         const group = this.org?.groups.find((g) => g.id === id);
         return group === undefined ? notFound : { body: group.memberIds ?? [] };
       })
+      // Seats: not reported (self-hosted answers 400) unless a test says otherwise.
+      .on('GET', '/public/organization/subscription', { status: 400, body: { message: 'Only allowed when not self hosted.' } })
       .on('POST', IMPORT_PATH, () => this.importQueue.shift() ?? this.importReply);
   }
 

@@ -245,3 +245,35 @@ describe('runSync with a reviewed plan', () => {
     expect((error.details as { changed: string[] }).changed).toEqual(['the target organization or server']);
   });
 });
+
+describe('runSync: the seat pre-check (issue #13 item 8)', () => {
+  const subscription = (seats: number | null, maxAutoScaleSeats: number | null = null) => ({ body: { object: 'organizationSubscription', passwordManager: { seats, maxAutoScaleSeats, storage: null } } });
+
+  it('stops before inviting past the seats, names the shortfall, and posts once allowed', async () => {
+    const deps = await afterFirstSync();
+    // 2 members occupy 2 of 3 seats; carol and dave need 2.
+    deps.http.on('GET', '/public/organization/subscription', subscription(3));
+    deps.provider.setResult(people(['carol', 'dave']));
+    const error = await failure(runSync(deps));
+    expect(error.code).toBe('sync.safety-stop');
+    const seats = (error.details as SafetyStopDetails).checks.find((c) => c.rule === 'seats');
+    expect(seats).toMatchObject({ passed: false, allow: { option: 'allowSeatOverflow' } });
+    expect(seats?.message).toContain('This sync invites 2 people; the organization has 3 seats, 2 occupied');
+    expect(deps.bitwarden.imports()).toHaveLength(1);
+
+    const allowed = await runSync(deps, { overrides: { allowSeatOverflow: true } });
+    expect(allowed).toMatchObject({ outcome: 'synced', requestsPosted: 1 });
+  });
+
+  it('reads the seats only when the plan invites someone, and lets unlimited seats through', async () => {
+    const deps = await afterFirstSync();
+    deps.http.on('GET', '/public/organization/subscription', subscription(null));
+    const seatReads = (): number => deps.http.calls('GET', '/public/organization/subscription').length;
+    const before = seatReads();
+    await runSync(deps);
+    expect(seatReads()).toBe(before);
+    deps.provider.setResult(people(['carol']));
+    expect(await runSync(deps)).toMatchObject({ outcome: 'synced' });
+    expect(seatReads()).toBe(before + 1);
+  });
+});

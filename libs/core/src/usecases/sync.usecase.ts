@@ -115,7 +115,12 @@ export async function preparePlan(deps: UseCaseDeps, options: PlanOptions & { re
     ...(options.overrides ? { overrides: options.overrides } : {}),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.fingerprints === false ? { fingerprints: false } : {}),
-    ...(client !== null ? { readGroupMembers: (read: OrgSnapshot, ids: readonly string[]) => client.readGroupMembers(read, ids, options.signal) } : {}),
+    ...(client !== null
+      ? {
+          readGroupMembers: (read: OrgSnapshot, ids: readonly string[]) => client.readGroupMembers(read, ids, options.signal),
+          readSeats: () => client.readSubscription(options.signal),
+        }
+      : {}),
   };
   let plan = await buildPlan(planInput);
   if (plan.unchanged && plan.warnings.some((w) => w.code === 'organization-drift')) {

@@ -57,6 +57,7 @@ const RULES: Record<SafetyRule, string> = {
   'empty-groups': 'Groups emptied',
   'unresolved-members': 'Unresolved group members',
   'source-changed': 'Directory source changed',
+  seats: 'Seats',
 };
 
 /** A safety rule's name in words (the raw rule for one this build does not know). */

@@ -38,7 +38,7 @@ export interface OverrideSuggestion {
  * The override for the stop, each failed check's suggestion combined: `allowRemovals` at the
  * largest count the checks know (at least the number of removals listed, so every listed person is
  * covered) or `all` when a check cannot count them; `allowMembershipRemovals` at the largest
- * membership count asked; `allowEmpty` and `allowSourceChange` when a check asks for them.
+ * membership count asked; `allowEmpty`, `allowSourceChange` and `allowSeatOverflow` when a check asks for them.
  */
 export function suggestedOverrides(stop: SafetyStop): OverrideSuggestion {
   const failed = stop.checks.filter((c) => !c.passed);
@@ -53,6 +53,9 @@ export function suggestedOverrides(stop: SafetyStop): OverrideSuggestion {
         break;
       case 'allowSourceChange':
         overrides.allowSourceChange = true;
+        break;
+      case 'allowSeatOverflow':
+        overrides.allowSeatOverflow = true;
         break;
       case 'allowMembershipRemovals':
         overrides.allowMembershipRemovals = Math.max(overrides.allowMembershipRemovals ?? 0, allow.atLeast);
@@ -80,6 +83,7 @@ export function describeOverrides(overrides: RunOverrides): string {
   if (overrides.allowMembershipRemovals !== undefined) parts.push(`${overrides.allowMembershipRemovals} group-membership removal${overrides.allowMembershipRemovals === 1 ? '' : 's'}`);
   if (overrides.allowEmpty === true) parts.push('an empty read');
   if (overrides.allowSourceChange === true) parts.push('a change of directory source');
+  if (overrides.allowSeatOverflow === true) parts.push('invitations beyond the seats');
   if (parts.length <= 1) return parts[0] ?? 'nothing';
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }

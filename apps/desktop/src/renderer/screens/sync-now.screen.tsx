@@ -110,6 +110,7 @@ function SafetyStopPanel({ stop, message, running, onAllow }: { stop: SafetyStop
             </div>
           )}
           {overrides.allowSourceChange === true && <p>The directory source changed since the last sync: allowing it once compares the new source with the people synced from the old one.</p>}
+          {overrides.allowSeatOverflow === true && <p>The invitations need more seats than the organization has: Bitwarden cloud buys them (autoscale, billed), or refuses past the autoscale limit.</p>}
           <div className="button-row">
             <button type="button" className="danger" disabled={running} onClick={() => setConfirming(true)}>
               Review and allow once…
